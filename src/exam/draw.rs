@@ -1,0 +1,321 @@
+//! Draws the questions of an attempt from a bank, reproducibly from a seed.
+
+use std::collections::HashMap;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+/// Splits `n` items over `weights` by the largest-remainder method: each
+/// part gets the floor of its exact share, and the items left over go to the
+/// largest remainders (ties to the larger weight, then the earlier part).
+pub fn largest_remainder(weights: &[u32], n: u32) -> Vec<u32> {
+    let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+    if total == 0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<(u64, u64)> = weights
+        .iter()
+        .map(|&w| {
+            let share = u64::from(w) * u64::from(n);
+            (share / total, share % total)
+        })
+        .collect();
+    let mut counts: Vec<u32> = exact.iter().map(|&(q, _)| q as u32).collect();
+    let left = n - counts.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| exact[b].1.cmp(&exact[a].1).then(weights[b].cmp(&weights[a])).then(a.cmp(&b)));
+    for &i in order.iter().take(left as usize) {
+        counts[i] += 1;
+    }
+    counts
+}
+
+/// A question the draw may pick.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub domain: String,
+    pub case: Option<String>,
+    /// Lower is drawn first. For a mock: `i64::MIN` for never seen, else
+    /// when it was last seen, so the least recently seen come next.
+    pub priority: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub count: u32,
+    /// Domains in the draw with their weights; questions of other domains
+    /// are never drawn.
+    pub domains: &'a [(String, u32)],
+    /// How many of the drawn items are unscored; each domain's share follows
+    /// the weights, so the scored ones do too.
+    pub unscored: u32,
+    /// Present items in priority order instead of a shuffled one.
+    pub keep_order: bool,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawn {
+    /// Index into the candidates.
+    pub candidate: usize,
+    pub scored: bool,
+}
+
+/// A question alone, or a whole case study: the draw never splits one.
+struct Unit {
+    members: Vec<usize>,
+    domain: String,
+    priority: i64,
+}
+
+/// Draws up to `request.count` candidates: per-domain counts by largest
+/// remainder, lowest priority first within a domain (random among equals),
+/// case studies whole. If a domain runs short, other domains fill the gap.
+pub fn draw(candidates: &[Candidate], request: &Request) -> Vec<Drawn> {
+    let mut rng = ChaCha8Rng::seed_from_u64(request.seed);
+    let mut units = group_units(candidates, request.domains);
+    units.shuffle(&mut rng);
+    units.sort_by_key(|u| u.priority);
+
+    let weights: Vec<u32> = request.domains.iter().map(|(_, w)| *w).collect();
+    let quotas = largest_remainder(&weights, request.count);
+    let mut remaining: HashMap<&str, u32> =
+        request.domains.iter().map(|(code, _)| code.as_str()).zip(quotas.iter().copied()).collect();
+
+    let mut taken = vec![false; units.len()];
+    let mut picked: Vec<usize> = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        let quota = remaining.get_mut(unit.domain.as_str()).expect("units are only made for drawn domains");
+        if unit.members.len() as u32 <= *quota {
+            *quota -= unit.members.len() as u32;
+            taken[i] = true;
+            picked.push(i);
+        }
+    }
+    // A domain with too few questions (or only case studies too big for
+    // what is left of its quota) leaves room the others fill.
+    let mut left = request.count - picked.iter().map(|&i| units[i].members.len() as u32).sum::<u32>();
+    for (i, unit) in units.iter().enumerate() {
+        if !taken[i] && unit.members.len() as u32 <= left {
+            left -= unit.members.len() as u32;
+            taken[i] = true;
+            picked.push(i);
+        }
+    }
+    if !request.keep_order {
+        picked.shuffle(&mut rng);
+    }
+
+    let unscored = pick_unscored(&units, &picked, request, &mut rng);
+    picked
+        .iter()
+        .flat_map(|&u| units[u].members.iter().map(move |&c| (u, c)))
+        .map(|(u, candidate)| Drawn { candidate, scored: !unscored.contains(&(u, candidate)) })
+        .collect()
+}
+
+fn group_units(candidates: &[Candidate], domains: &[(String, u32)]) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut case_unit: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if !domains.iter().any(|(code, _)| *code == c.domain) {
+            continue;
+        }
+        match c.case.as_deref().and_then(|case| case_unit.get(case).map(|&u| (case, u))) {
+            Some((_, u)) => {
+                units[u].members.push(i);
+                units[u].priority = units[u].priority.min(c.priority);
+            }
+            None => {
+                if let Some(case) = c.case.as_deref() {
+                    case_unit.insert(case, units.len());
+                }
+                units.push(Unit { members: vec![i], domain: c.domain.clone(), priority: c.priority });
+            }
+        }
+    }
+    units
+}
+
+/// Marks `request.unscored` drawn items unscored, split over domains by
+/// weight, preferring questions outside case studies.
+fn pick_unscored(
+    units: &[Unit],
+    picked: &[usize],
+    request: &Request,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(usize, usize)> {
+    if request.unscored == 0 {
+        return Vec::new();
+    }
+    let weights: Vec<u32> = request.domains.iter().map(|(_, w)| *w).collect();
+    let shares = largest_remainder(&weights, request.unscored);
+    let mut chosen = Vec::new();
+    for ((code, _), share) in request.domains.iter().zip(shares) {
+        let mut pool: Vec<(usize, usize, bool)> = picked
+            .iter()
+            .filter(|&&u| units[u].domain == *code)
+            .flat_map(|&u| units[u].members.iter().map(move |&c| (u, c, units[u].members.len() > 1)))
+            .collect();
+        pool.shuffle(rng);
+        pool.sort_by_key(|&(_, _, in_case)| in_case);
+        chosen.extend(pool.into_iter().take(share as usize).map(|(u, c, _)| (u, c)));
+    }
+    chosen
+}
+
+/// The order in which `len` options are shown, from a seed. Never the file
+/// order when there is another, so an ordering item never starts solved.
+pub fn shuffled_order(len: usize, seed: u64) -> Vec<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut order: Vec<usize> = (0..len).collect();
+    if len < 2 {
+        return order;
+    }
+    loop {
+        order.shuffle(&mut rng);
+        if order.iter().enumerate().any(|(i, &o)| i != o) {
+            return order;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MLA: [u32; 4] = [28, 26, 22, 24];
+
+    #[test]
+    fn largest_remainder_splits_the_mla_blueprint() {
+        assert_eq!(largest_remainder(&MLA, 65), vec![18, 17, 14, 16]);
+        assert_eq!(largest_remainder(&MLA, 50), vec![14, 13, 11, 12]);
+        assert_eq!(largest_remainder(&MLA, 15), vec![4, 4, 3, 4]);
+        assert_eq!(largest_remainder(&MLA, 10), vec![3, 3, 2, 2]);
+        assert_eq!(largest_remainder(&MLA, 1), vec![1, 0, 0, 0]);
+        assert_eq!(largest_remainder(&MLA, 0), vec![0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn largest_remainder_always_sums_to_n() {
+        for n in 0..200 {
+            assert_eq!(largest_remainder(&MLA, n).iter().sum::<u32>(), n);
+            assert_eq!(largest_remainder(&[1, 1, 1], n).iter().sum::<u32>(), n);
+        }
+        // Equal remainders go to the earlier part.
+        assert_eq!(largest_remainder(&[1, 1, 1], 4), vec![2, 1, 1]);
+    }
+
+    fn bank(per_domain: usize) -> Vec<Candidate> {
+        ["D1", "D2", "D3", "D4"]
+            .iter()
+            .flat_map(|d| {
+                (0..per_domain).map(|_| Candidate { domain: d.to_string(), case: None, priority: i64::MIN })
+            })
+            .collect()
+    }
+
+    fn domains() -> Vec<(String, u32)> {
+        ["D1", "D2", "D3", "D4"].iter().zip(MLA).map(|(d, w)| (d.to_string(), w)).collect()
+    }
+
+    fn per_domain(candidates: &[Candidate], drawn: &[Drawn]) -> Vec<usize> {
+        ["D1", "D2", "D3", "D4"]
+            .iter()
+            .map(|d| drawn.iter().filter(|x| candidates[x.candidate].domain == *d).count())
+            .collect()
+    }
+
+    fn request(domains: &[(String, u32)], seed: u64) -> Request<'_> {
+        Request { count: 65, domains, unscored: 0, keep_order: false, seed }
+    }
+
+    #[test]
+    fn a_mock_follows_the_blueprint_and_is_reproducible_from_its_seed() {
+        let candidates = bank(30);
+        let d = domains();
+        let first = draw(&candidates, &request(&d, 7));
+        assert_eq!(per_domain(&candidates, &first), vec![18, 17, 14, 16]);
+        assert_eq!(first, draw(&candidates, &request(&d, 7)));
+        assert_ne!(first, draw(&candidates, &request(&d, 8)));
+    }
+
+    #[test]
+    fn unseen_questions_come_before_seen_ones() {
+        let mut candidates = bank(20);
+        for (i, c) in candidates.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                c.priority = 1000 + i as i64;
+            }
+        }
+        let d = domains();
+        let drawn = draw(&candidates, &request(&d, 1));
+        // Each domain has 10 unseen questions and needs 14 to 18: all 10
+        // unseen are in, and the seen ones are the least recently seen.
+        let unseen = drawn.iter().filter(|x| candidates[x.candidate].priority == i64::MIN).count();
+        assert_eq!(unseen, 40);
+    }
+
+    #[test]
+    fn case_studies_stay_whole() {
+        let mut candidates = bank(20);
+        for c in candidates.iter_mut().filter(|c| c.domain == "D3").take(3) {
+            c.case = Some("cs".into());
+            c.priority = i64::MIN;
+        }
+        let d = domains();
+        for seed in 0..20 {
+            let drawn = draw(&candidates, &request(&d, seed));
+            let in_case: Vec<usize> =
+                drawn.iter().filter(|x| candidates[x.candidate].case.is_some()).map(|x| x.candidate).collect();
+            assert!(in_case.is_empty() || in_case.len() == 3, "seed {seed}: {in_case:?}");
+            if in_case.len() == 3 {
+                // shown together
+                let pos: Vec<usize> = drawn
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| candidates[x.candidate].case.is_some())
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(pos[2] - pos[0], 2);
+            }
+            assert_eq!(per_domain(&candidates, &drawn), vec![18, 17, 14, 16]);
+        }
+    }
+
+    #[test]
+    fn a_short_domain_is_filled_from_the_others() {
+        let short: Vec<Candidate> = bank(20)
+            .into_iter()
+            .filter(|c| c.domain != "D4")
+            .chain(bank(5).into_iter().filter(|c| c.domain == "D4"))
+            .collect();
+        let d = domains();
+        let drawn = draw(&short, &request(&d, 3));
+        assert_eq!(drawn.len(), 65);
+        assert_eq!(per_domain(&short, &drawn)[3], 5);
+    }
+
+    #[test]
+    fn unscored_items_leave_the_scored_ones_on_the_weights() {
+        let candidates = bank(30);
+        let d = domains();
+        let drawn = draw(&candidates, &Request { unscored: 15, ..request(&d, 5) });
+        let scored: Vec<Drawn> = drawn.iter().filter(|x| x.scored).cloned().collect();
+        assert_eq!(drawn.len(), 65);
+        assert_eq!(per_domain(&candidates, &scored), vec![14, 13, 11, 12]);
+    }
+
+    #[test]
+    fn shuffled_order_is_a_permutation_that_is_never_the_file_order() {
+        for seed in 0..100 {
+            let order = shuffled_order(3, seed);
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, vec![0, 1, 2]);
+            assert_ne!(order, vec![0, 1, 2]);
+        }
+        assert_eq!(shuffled_order(1, 0), vec![0]);
+    }
+}

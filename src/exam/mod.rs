@@ -1,0 +1,105 @@
+//! The exam domain, pure: no I/O, no clock, no axum or sqlx.
+//!
+//! What a question is and how a response is graded lives in [`kind`]; how an
+//! attempt flows and what the learner may see lives in [`mode`]. Scoring and
+//! the blueprint draw are plain functions on plain data.
+
+pub mod draw;
+pub mod kind;
+pub mod mode;
+pub mod scoring;
+
+use serde::{Deserialize, Serialize};
+
+pub use kind::{Body, Choice, Pair, Response};
+pub use mode::{Mode, Visibility};
+
+/// A weighted part of an exam, such as `D1`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Domain {
+    pub code: String,
+    pub name: String,
+    pub weight: u32,
+}
+
+/// The exam's score scale: scaled scores run from `min` to `max`, and a
+/// scaled score at or above `pass` passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scale {
+    pub min: u32,
+    pub max: u32,
+    pub pass: u32,
+}
+
+/// An exam blueprint: what a full mock looks like and how it is scored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blueprint {
+    pub slug: String,
+    pub title: String,
+    pub domains: Vec<Domain>,
+    pub question_count: u32,
+    pub time_limit_minutes: u32,
+    pub scale: Scale,
+    /// Items under "real exam conditions" that look like any other and are
+    /// not counted.
+    pub unscored_count: u32,
+}
+
+impl Blueprint {
+    pub fn domain(&self, code: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.code == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "easy" => Some(Self::Easy),
+            "medium" => Some(Self::Medium),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Easy => "easy",
+            Self::Medium => "medium",
+            Self::Hard => "hard",
+        }
+    }
+}
+
+/// Everything a question version holds, in the exam's own words. The
+/// rendered HTML is kept with the version so a review years later shows
+/// exactly what the learner saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// The id inside its exam, e.g. `d3-async-inference-timeout`.
+    pub id: String,
+    pub domain: String,
+    pub difficulty: Difficulty,
+    pub tags: Vec<String>,
+    pub references: Vec<String>,
+    /// The case study this question belongs to, if any.
+    pub case: Option<String>,
+    pub stem: String,
+    pub explanation: String,
+    pub body: Body,
+}
+
+/// A scenario shared by two or more questions, drawn and shown together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseStudy {
+    pub id: String,
+    pub title: String,
+    pub scenario: String,
+}

@@ -1,0 +1,102 @@
+//! How an attempt flows and what the learner may see when: Moodle's
+//! "behaviour", apart from the question kinds.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Timed, blueprint draw, feedback only after submit.
+    Exam,
+    /// Feedback and explanation right after each answer.
+    Practice,
+    /// Practice restricted to one domain or tag.
+    Drill,
+    /// Questions this learner missed before, most recently missed first.
+    Review,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Exam, Mode::Practice, Mode::Drill, Mode::Review];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "exam" => Some(Self::Exam),
+            "practice" => Some(Self::Practice),
+            "drill" => Some(Self::Drill),
+            "review" => Some(Self::Review),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exam => "exam",
+            Self::Practice => "practice",
+            Self::Drill => "drill",
+            Self::Review => "review",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Exam => "Mock exam",
+            Self::Practice => "Practice",
+            Self::Drill => "Drill",
+            Self::Review => "Review",
+        }
+    }
+
+    /// Whether each answer gets its feedback at once (deferred until submit
+    /// otherwise).
+    pub fn immediate_feedback(self) -> bool {
+        !matches!(self, Self::Exam)
+    }
+}
+
+/// What the learner may see of one item, decided in one place and read by
+/// templates and the API alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Visibility {
+    /// The key, the explanation and the option rationales.
+    pub feedback: bool,
+    /// Which domain the item belongs to (hidden while a mock runs, as on
+    /// the real exam).
+    pub domain: bool,
+    /// The learner may still change the response.
+    pub editable: bool,
+}
+
+impl Visibility {
+    /// `finished`: the attempt was submitted or expired.
+    /// `checked`: in a feedback-at-once mode, the learner checked this item.
+    pub fn of(mode: Mode, finished: bool, checked: bool) -> Self {
+        let final_item = finished || (mode.immediate_feedback() && checked);
+        Self {
+            feedback: final_item,
+            domain: finished || mode != Mode::Exam,
+            editable: !final_item,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exam_mode_hides_feedback_until_the_attempt_is_finished() {
+        let running = Visibility::of(Mode::Exam, false, true);
+        assert!(!running.feedback && !running.domain && running.editable);
+        let finished = Visibility::of(Mode::Exam, true, false);
+        assert!(finished.feedback && finished.domain && !finished.editable);
+    }
+
+    #[test]
+    fn practice_shows_feedback_once_the_item_is_checked() {
+        assert!(!Visibility::of(Mode::Practice, false, false).feedback);
+        let checked = Visibility::of(Mode::Practice, false, true);
+        assert!(checked.feedback && !checked.editable);
+        assert!(Visibility::of(Mode::Drill, false, false).domain);
+    }
+}

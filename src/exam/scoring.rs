@@ -1,0 +1,164 @@
+//! Scores an attempt: per-domain percent, weighted percent over the domains
+//! present, and the scaled score on the exam's own scale.
+
+use serde::Serialize;
+
+use super::Blueprint;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainScore {
+    pub code: String,
+    pub name: String,
+    pub weight: u32,
+    pub correct: u32,
+    pub total: u32,
+}
+
+impl DomainScore {
+    pub fn percent(&self) -> f64 {
+        if self.total == 0 { 0.0 } else { 100.0 * f64::from(self.correct) / f64::from(self.total) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// Every domain of the exam, in blueprint order; `total` is 0 for those
+    /// absent from the attempt.
+    pub domains: Vec<DomainScore>,
+    pub correct: u32,
+    pub total: u32,
+    /// Σ(weight × domain percent) ÷ Σ(weight), over domains present.
+    pub weighted_percent: f64,
+    pub scaled: u32,
+    pub passed: bool,
+}
+
+/// Scores the scored items of an attempt, each given as its domain code and
+/// whether it earned credit. Items of a domain the blueprint lacks are
+/// ignored.
+pub fn score<'a>(blueprint: &Blueprint, items: impl IntoIterator<Item = (&'a str, bool)>) -> Score {
+    let mut domains: Vec<DomainScore> = blueprint
+        .domains
+        .iter()
+        .map(|d| DomainScore {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            weight: d.weight,
+            correct: 0,
+            total: 0,
+        })
+        .collect();
+    for (code, correct) in items {
+        if let Some(d) = domains.iter_mut().find(|d| d.code == code) {
+            d.total += 1;
+            d.correct += u32::from(correct);
+        }
+    }
+
+    // Exact rational arithmetic, so a score on the pass mark never falls a
+    // point short through floating-point rounding:
+    // weighted = Σ w·c/t ÷ Σ w = num ÷ den with den = Σw · Π t.
+    let present: Vec<&DomainScore> = domains.iter().filter(|d| d.total > 0).collect();
+    let product: u128 = present.iter().map(|d| u128::from(d.total)).product();
+    let weight_sum: u128 = present.iter().map(|d| u128::from(d.weight)).sum();
+    let num: u128 = present
+        .iter()
+        .map(|d| u128::from(d.weight) * u128::from(d.correct) * (product / u128::from(d.total)))
+        .sum();
+    let den = weight_sum * product;
+
+    let scale = blueprint.scale;
+    let span = u128::from(scale.max - scale.min);
+    let (weighted_percent, scaled) = if den == 0 {
+        (0.0, scale.min)
+    } else {
+        // Round half up: floor((2·span·num + den) / (2·den)).
+        let above_min = (2 * span * num + den) / (2 * den);
+        (100.0 * num as f64 / den as f64, scale.min + above_min as u32)
+    };
+
+    Score {
+        correct: domains.iter().map(|d| d.correct).sum(),
+        total: domains.iter().map(|d| d.total).sum(),
+        domains,
+        weighted_percent,
+        scaled,
+        passed: scaled >= scale.pass,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exam::{Domain, Scale};
+
+    fn mla() -> Blueprint {
+        let domain = |code: &str, weight| Domain { code: code.into(), name: code.into(), weight };
+        Blueprint {
+            slug: "mla-c01".into(),
+            title: "MLA".into(),
+            domains: vec![domain("D1", 28), domain("D2", 26), domain("D3", 22), domain("D4", 24)],
+            question_count: 65,
+            time_limit_minutes: 130,
+            scale: Scale { min: 100, max: 1000, pass: 720 },
+            unscored_count: 15,
+        }
+    }
+
+    fn items(counts: &[(&'static str, u32, u32)]) -> Vec<(&'static str, bool)> {
+        counts
+            .iter()
+            .flat_map(|&(code, correct, total)| (0..total).map(move |i| (code, i < correct)))
+            .collect()
+    }
+
+    #[test]
+    fn weighted_and_scaled_score_match_the_hand_computation() {
+        // D1 14/18, D2 10/17, D3 14/14, D4 8/16:
+        // (28·14/18 + 26·10/17 + 22·1 + 24·0.5) / 100
+        //   = (21.7778 + 15.2941 + 22 + 12) / 100 = 0.710719
+        // scaled = 100 + 900 · 0.710719 = 739.65 → 740, a pass.
+        let s = score(&mla(), items(&[("D1", 14, 18), ("D2", 10, 17), ("D3", 14, 14), ("D4", 8, 16)]));
+        assert!((s.weighted_percent - 71.0719).abs() < 0.001, "{}", s.weighted_percent);
+        assert_eq!(s.scaled, 740);
+        assert!(s.passed);
+        assert_eq!((s.correct, s.total), (46, 65));
+        assert_eq!(s.domains[1].correct, 10);
+        assert!((s.domains[1].percent() - 58.8235).abs() < 0.001);
+    }
+
+    #[test]
+    fn the_pass_mark_is_inclusive() {
+        // 720 = 100 + 900·p needs p = 620/900 = 31/45: 31 of 45 in a
+        // one-domain attempt passes, 30 of 45 does not.
+        let pass = score(&mla(), items(&[("D1", 31, 45)]));
+        assert_eq!(pass.scaled, 720);
+        assert!(pass.passed);
+        let fail = score(&mla(), items(&[("D1", 30, 45)]));
+        assert_eq!(fail.scaled, 700);
+        assert!(!fail.passed);
+    }
+
+    #[test]
+    fn just_below_the_pass_mark_fails() {
+        // 64/65 of D1 alone: 100 + 900·(x) rounds; pick values around 719.5.
+        // 719.5 = 100 + 900·p → p = 0.68833…; 0.688 → 719.2 → 719, fails.
+        let s = score(&mla(), items(&[("D1", 172, 250)]));
+        assert_eq!(s.scaled, 719);
+        assert!(!s.passed);
+    }
+
+    #[test]
+    fn a_one_domain_drill_is_that_domains_percent() {
+        let s = score(&mla(), items(&[("D3", 9, 12)]));
+        assert!((s.weighted_percent - 75.0).abs() < 1e-9);
+        assert_eq!(s.scaled, 775);
+    }
+
+    #[test]
+    fn all_wrong_and_all_right_hit_the_ends_of_the_scale() {
+        assert_eq!(score(&mla(), items(&[("D1", 0, 18), ("D4", 0, 16)])).scaled, 100);
+        assert_eq!(score(&mla(), items(&[("D1", 18, 18), ("D4", 16, 16)])).scaled, 1000);
+        assert_eq!(score(&mla(), Vec::new()).scaled, 100);
+    }
+}

@@ -1,0 +1,4 @@
+//! mockexam: a self-hosted practice-exam server.
+
+pub mod content;
+pub mod exam;
