@@ -1,7 +1,13 @@
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use mockexam::account::{self, DisplayName, Email, Password, Role};
+use mockexam::config::Config;
+use mockexam::{content, db, store, web};
 
 #[derive(Parser)]
 #[command(name = "mockexam", version, about = "A self-hosted practice-exam server")]
@@ -12,10 +18,32 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Work with question files without a database.
     Content {
         #[command(subcommand)]
         command: ContentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from stdin or prompted for.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// learner, instructor or admin
+        #[arg(long, default_value = "learner")]
+        role: String,
+        /// Display name; defaults to the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -27,14 +55,136 @@ enum ContentCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Content { command: ContentCommand::Check { dir } }) => content_check(&dir),
-        None => ExitCode::SUCCESS,
+    let result = match cli.command {
+        Some(Command::Content { command: ContentCommand::Check { dir } }) => return content_check(&dir),
+        Some(Command::User { command: UserCommand::Create { email, role, name } }) => {
+            init_tracing();
+            runtime().and_then(|rt| rt.block_on(create_user(&email, &role, name.as_deref())))
+        }
+        Some(Command::Serve) | None => {
+            init_tracing();
+            runtime().and_then(|rt| rt.block_on(serve()))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn content_check(root: &std::path::Path) -> ExitCode {
-    let dirs = match mockexam::content::exam_dirs(root) {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("mockexam=info,tower_http=info"));
+    let json = std::env::var("MOCKEXAM_LOG_JSON").is_ok_and(|v| v == "true" || v == "1");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let database = db::open(&config).await?;
+    match &database.cluster {
+        Some(cluster) => tracing::info!(
+            data = %cluster.data_dir().display(),
+            "data lives in the embedded PostgreSQL at {}",
+            cluster.data_dir().display()
+        ),
+        None => tracing::info!("data lives in the PostgreSQL named by DATABASE_URL"),
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (set MOCKEXAM_ADDR to another address)", config.addr))?;
+    let state = web::AppState { db: database.pool.clone(), config: Arc::new(config), clock: Default::default() };
+    tokio::spawn(sweep(state.clone()));
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("requests drained; shutting down");
+    database.pool.close().await;
+    if let Some(mut cluster) = database.cluster {
+        tokio::task::spawn_blocking(move || cluster.stop()).await??;
+    }
+    Ok(())
+}
+
+/// Housekeeping that no request would otherwise trigger.
+async fn sweep(state: web::AppState) {
+    let mut every = tokio::time::interval(web::SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        let limits = web::session::limits(&state);
+        if let Err(e) = store::sessions::delete_expired(&state.db, state.clock.now(), &limits).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    }
+}
+
+async fn create_user(email: &str, role: &str, name: Option<&str>) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let role = Role::parse(role).with_context(|| format!("unknown role `{role}`: use learner, instructor or admin"))?;
+    let name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or_default());
+    let name = DisplayName::parse(name).map_err(anyhow::Error::msg)?;
+    let password = Password::parse(&read_password()?).map_err(anyhow::Error::msg)?;
+    let config = Config::from_env()?;
+    let mut database = db::open(&config).await?;
+    let hash = tokio::task::spawn_blocking(move || account::hash_password(password.expose())).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let result = store::users::create(&database.pool, &email, &name, &hash, role, now).await;
+    database.pool.close().await;
+    if let Some(cluster) = database.cluster.as_mut() {
+        cluster.stop()?;
+    }
+    let user = result.with_context(|| format!("cannot create {}", email.as_str()))?;
+    println!("created {} ({}) as {}", user.email, user.display_name, user.role.as_str());
+    Ok(())
+}
+
+fn content_check(root: &Path) -> ExitCode {
+    let dirs = match content::exam_dirs(root) {
         Ok(dirs) if !dirs.is_empty() => dirs,
         Ok(_) => {
             eprintln!("{}: no exam.toml here or in its sub-folders", root.display());
@@ -47,14 +197,14 @@ fn content_check(root: &std::path::Path) -> ExitCode {
     };
     let mut failed = false;
     for dir in dirs {
-        match mockexam::content::load_dir(&dir) {
-            Ok(content) => print!("{}", mockexam::content::summary(&content)),
+        match content::load_dir(&dir) {
+            Ok(exam) => print!("{}", content::summary(&exam)),
             Err(errors) => {
                 failed = true;
                 for e in &errors {
                     eprintln!("{e}");
                 }
-                eprintln!("{}: {} errors", dir.display(), errors.len());
+                eprintln!("{}: {} errors; nothing would be imported", dir.display(), errors.len());
             }
         }
     }

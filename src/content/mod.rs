@@ -53,9 +53,7 @@ pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentE
         vec![error(line, e.message().to_string())]
     })?;
     // Points at the line that defines `name`, for messages about values.
-    let line_with = |name: &str| {
-        text.lines().position(|l| l.trim_start().starts_with(name)).map_or(1, |i| i + 1)
-    };
+    let line_with = |name: &str| text.lines().position(|l| l.trim_start().starts_with(name)).map_or(1, |i| i + 1);
     let mut errors = Vec::new();
     if !parse::is_valid_id(&exam.slug) {
         errors.push(error(line_with("slug"), "slug is lowercase letters, digits and hyphens".into()));
@@ -126,7 +124,11 @@ pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Resu
             let id = &q.value.id;
             if blueprint.domain(&q.value.domain).is_none() {
                 let codes: Vec<&str> = blueprint.domains.iter().map(|d| d.code.as_str()).collect();
-                errors.push(error(q.line, id, format!("unknown domain `{}`: this exam has {}", q.value.domain, codes.join(", "))));
+                errors.push(error(
+                    q.line,
+                    id,
+                    format!("unknown domain `{}`: this exam has {}", q.value.domain, codes.join(", ")),
+                ));
             }
             match first_seen.get(id) {
                 Some((f, l)) => errors.push(error(q.line, id, format!("question id already used at {f}:{l}"))),
@@ -148,7 +150,11 @@ pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Resu
                 .filter(|q| q.case.as_deref() == Some(c.value.id.as_str()))
                 .collect();
             if members.len() < 2 {
-                errors.push(error(c.line, &c.value.id, format!("a case study needs two or more questions with `case: {}`", c.value.id)));
+                errors.push(error(
+                    c.line,
+                    &c.value.id,
+                    format!("a case study needs two or more questions with `case: {}`", c.value.id),
+                ));
             }
             if members.windows(2).any(|w| w[0].domain != w[1].domain) {
                 errors.push(error(c.line, &c.value.id, "the questions of a case study must share one domain".into()));

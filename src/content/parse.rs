@@ -63,9 +63,9 @@ impl Errors<'_> {
 
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
+        && id
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
 }
 
 fn is_fence(text: &str) -> bool {
@@ -85,11 +85,8 @@ fn blocks<'a>(lines: &'a [Line<'a>]) -> (Vec<&'a [Line<'a>]>, &'a [Line<'a>]) {
         }
     }
     let preamble = &lines[..starts.first().copied().unwrap_or(lines.len())];
-    let blocks = starts
-        .iter()
-        .enumerate()
-        .map(|(n, &s)| &lines[s..starts.get(n + 1).copied().unwrap_or(lines.len())])
-        .collect();
+    let blocks =
+        starts.iter().enumerate().map(|(n, &s)| &lines[s..starts.get(n + 1).copied().unwrap_or(lines.len())]).collect();
     (blocks, preamble)
 }
 
@@ -277,8 +274,7 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
     if !is_valid_id(id) {
         errors.add(start, "a question id is lowercase letters, digits and hyphens, like `d1-glue-vs-emr`");
     }
-    let (fields, rest) =
-        metadata(block, &["domain", "kind", "difficulty", "tags", "references", "case"], errors);
+    let (fields, rest) = metadata(block, &["domain", "kind", "difficulty", "tags", "references", "case"], errors);
     let mut missing = |name: &str| {
         let v = field(&fields, name);
         if v.is_none_or(|(_, v)| v.is_empty()) {
@@ -354,7 +350,9 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
             other => {
                 errors.add(
                     section.number,
-                    format!("unknown section `### {other}`: expected Options, Steps, Pairs, Extra answers or Explanation"),
+                    format!(
+                        "unknown section `### {other}`: expected Options, Steps, Pairs, Extra answers or Explanation"
+                    ),
                 );
                 continue;
             }
@@ -382,16 +380,11 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
         Kind::Ordering => &["Steps"],
         Kind::Matching => &["Pairs", "Extra answers"],
     };
-    for (name, present) in
-        [("Options", &options), ("Steps", &steps), ("Pairs", &pairs), ("Extra answers", &extra)]
-    {
+    for (name, present) in [("Options", &options), ("Steps", &steps), ("Pairs", &pairs), ("Extra answers", &extra)] {
         if let Some(section) = present
             && !allowed.contains(&name)
         {
-            errors.add(
-                section.number,
-                format!("`### {name}` does not belong in a `{}` question", kind.as_str()),
-            );
+            errors.add(section.number, format!("`### {name}` does not belong in a `{}` question", kind.as_str()));
         }
     }
     let needed = allowed[0];
@@ -483,7 +476,10 @@ fn parse_options(kind: Kind, section: &Section, stem: &str, start: usize, errors
         Kind::Single => {
             count_range(options.len(), 3, 6, "options", section.number, errors);
             if keyed.len() != 1 {
-                errors.add(section.number, format!("a single question has exactly one `[x]` option, found {}", keyed.len()));
+                errors.add(
+                    section.number,
+                    format!("a single question has exactly one `[x]` option, found {}", keyed.len()),
+                );
                 return None;
             }
             Some(Body::Single { options, key: keyed[0] })
@@ -491,7 +487,10 @@ fn parse_options(kind: Kind, section: &Section, stem: &str, start: usize, errors
         _ => {
             count_range(options.len(), 5, 7, "options", section.number, errors);
             if keyed.len() < 2 {
-                errors.add(section.number, format!("a multiple question has two or more `[x]` options, found {}", keyed.len()));
+                errors.add(
+                    section.number,
+                    format!("a multiple question has two or more `[x]` options, found {}", keyed.len()),
+                );
                 return None;
             }
             match stated_count(stem) {
@@ -502,7 +501,10 @@ fn parse_options(kind: Kind, section: &Section, stem: &str, start: usize, errors
                 ),
                 None => errors.add(
                     start,
-                    format!("the stem must say how many to choose: `(Select {}.)`", COUNT_WORDS.get(keyed.len()).unwrap_or(&"N")),
+                    format!(
+                        "the stem must say how many to choose: `(Select {}.)`",
+                        COUNT_WORDS.get(keyed.len()).unwrap_or(&"N")
+                    ),
                 ),
             }
             Some(Body::Multiple { options, key: keyed })
@@ -550,11 +552,7 @@ fn parse_pairs(section: &Section, extra: Option<&Section>, errors: &mut Errors) 
             _ => errors.add(e.line, "a pair is `- prompt => answer`"),
         }
     }
-    require_distinct(
-        entries.iter().zip(&pairs).map(|(e, p)| (e.line, p.prompt.as_str())),
-        "prompt",
-        errors,
-    );
+    require_distinct(entries.iter().zip(&pairs).map(|(e, p)| (e.line, p.prompt.as_str())), "prompt", errors);
     count_range(pairs.len(), 3, 7, "pairs", section.number, errors);
     let extra_answers: Vec<Choice> = match extra {
         None => Vec::new(),
@@ -647,7 +645,10 @@ Glue is serverless.
         );
         assert_eq!(shown.len(), 3, "{shown:#?}");
         let (_, errors) = parse_file("bank/a.md", &SINGLE.replace("  > Needs a cluster.\n", ""));
-        assert_eq!(errors[0].to_string(), "bank/a.md:18: [d1-sample] this option has no rationale: add a line `  > why it is right or wrong` under it");
+        assert_eq!(
+            errors[0].to_string(),
+            "bank/a.md:18: [d1-sample] this option has no rationale: add a line `  > why it is right or wrong` under it"
+        );
     }
 
     #[test]

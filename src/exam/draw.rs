@@ -140,12 +140,7 @@ fn group_units(candidates: &[Candidate], domains: &[(String, u32)]) -> Vec<Unit>
 
 /// Marks `request.unscored` drawn items unscored, split over domains by
 /// weight, preferring questions outside case studies.
-fn pick_unscored(
-    units: &[Unit],
-    picked: &[usize],
-    request: &Request,
-    rng: &mut ChaCha8Rng,
-) -> Vec<(usize, usize)> {
+fn pick_unscored(units: &[Unit], picked: &[usize], request: &Request, rng: &mut ChaCha8Rng) -> Vec<(usize, usize)> {
     if request.unscored == 0 {
         return Vec::new();
     }
@@ -210,9 +205,7 @@ mod tests {
     fn bank(per_domain: usize) -> Vec<Candidate> {
         ["D1", "D2", "D3", "D4"]
             .iter()
-            .flat_map(|d| {
-                (0..per_domain).map(|_| Candidate { domain: d.to_string(), case: None, priority: i64::MIN })
-            })
+            .flat_map(|d| (0..per_domain).map(|_| Candidate { domain: d.to_string(), case: None, priority: i64::MIN }))
             .collect()
     }
 

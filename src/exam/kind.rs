@@ -59,11 +59,22 @@ pub struct Pair {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Body {
-    Single { options: Vec<Choice>, key: usize },
-    Multiple { options: Vec<Choice>, key: Vec<usize> },
+    Single {
+        options: Vec<Choice>,
+        key: usize,
+    },
+    Multiple {
+        options: Vec<Choice>,
+        key: Vec<usize>,
+    },
     /// Steps in the correct order: the file order is the key.
-    Ordering { steps: Vec<Choice> },
-    Matching { pairs: Vec<Pair>, extra_answers: Vec<Choice> },
+    Ordering {
+        steps: Vec<Choice>,
+    },
+    Matching {
+        pairs: Vec<Pair>,
+        extra_answers: Vec<Choice>,
+    },
 }
 
 /// A learner's response, in canonical indices.
@@ -135,12 +146,7 @@ impl Body {
             Body::Ordering { steps } => Response::Ordering((0..steps.len()).map(Some).collect()),
             Body::Matching { pairs, .. } => {
                 let answers = self.answers();
-                Response::Matching(
-                    pairs
-                        .iter()
-                        .map(|p| answers.iter().position(|a| *a == p.answer))
-                        .collect(),
-                )
+                Response::Matching(pairs.iter().map(|p| answers.iter().position(|a| *a == p.answer)).collect())
             }
         }
     }
@@ -156,9 +162,7 @@ impl Body {
     pub fn check_response(&self, response: &Response) -> Result<(), ResponseError> {
         let in_range = |i: &usize, len: usize| *i < len;
         match (self, response) {
-            (Body::Single { options, .. }, Response::Single(i)) if in_range(i, options.len()) => {
-                Ok(())
-            }
+            (Body::Single { options, .. }, Response::Single(i)) if in_range(i, options.len()) => Ok(()),
             (Body::Multiple { options, key }, Response::Multiple(chosen)) => {
                 if chosen.iter().any(|i| !in_range(i, options.len())) {
                     Err(ResponseError::OutOfRange)
@@ -169,8 +173,7 @@ impl Body {
                 }
             }
             (Body::Ordering { steps }, Response::Ordering(ranks))
-                if ranks.len() == steps.len()
-                    && ranks.iter().flatten().all(|r| in_range(r, steps.len())) =>
+                if ranks.len() == steps.len() && ranks.iter().flatten().all(|r| in_range(r, steps.len())) =>
             {
                 Ok(())
             }
@@ -229,10 +232,7 @@ mod tests {
     }
 
     fn multiple() -> Body {
-        Body::Multiple {
-            options: ["a", "b", "c", "d", "e"].map(choice).to_vec(),
-            key: vec![3, 0],
-        }
+        Body::Multiple { options: ["a", "b", "c", "d", "e"].map(choice).to_vec(), key: vec![3, 0] }
     }
 
     fn ordering() -> Body {

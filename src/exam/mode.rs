@@ -72,11 +72,7 @@ impl Visibility {
     /// `checked`: in a feedback-at-once mode, the learner checked this item.
     pub fn of(mode: Mode, finished: bool, checked: bool) -> Self {
         let final_item = finished || (mode.immediate_feedback() && checked);
-        Self {
-            feedback: final_item,
-            domain: finished || mode != Mode::Exam,
-            editable: !final_item,
-        }
+        Self { feedback: final_item, domain: finished || mode != Mode::Exam, editable: !final_item }
     }
 }
 

@@ -40,13 +40,7 @@ pub fn score<'a>(blueprint: &Blueprint, items: impl IntoIterator<Item = (&'a str
     let mut domains: Vec<DomainScore> = blueprint
         .domains
         .iter()
-        .map(|d| DomainScore {
-            code: d.code.clone(),
-            name: d.name.clone(),
-            weight: d.weight,
-            correct: 0,
-            total: 0,
-        })
+        .map(|d| DomainScore { code: d.code.clone(), name: d.name.clone(), weight: d.weight, correct: 0, total: 0 })
         .collect();
     for (code, correct) in items {
         if let Some(d) = domains.iter_mut().find(|d| d.code == code) {
@@ -61,10 +55,8 @@ pub fn score<'a>(blueprint: &Blueprint, items: impl IntoIterator<Item = (&'a str
     let present: Vec<&DomainScore> = domains.iter().filter(|d| d.total > 0).collect();
     let product: u128 = present.iter().map(|d| u128::from(d.total)).product();
     let weight_sum: u128 = present.iter().map(|d| u128::from(d.weight)).sum();
-    let num: u128 = present
-        .iter()
-        .map(|d| u128::from(d.weight) * u128::from(d.correct) * (product / u128::from(d.total)))
-        .sum();
+    let num: u128 =
+        present.iter().map(|d| u128::from(d.weight) * u128::from(d.correct) * (product / u128::from(d.total))).sum();
     let den = weight_sum * product;
 
     let scale = blueprint.scale;
@@ -106,10 +98,7 @@ mod tests {
     }
 
     fn items(counts: &[(&'static str, u32, u32)]) -> Vec<(&'static str, bool)> {
-        counts
-            .iter()
-            .flat_map(|&(code, correct, total)| (0..total).map(move |i| (code, i < correct)))
-            .collect()
+        counts.iter().flat_map(|&(code, correct, total)| (0..total).map(move |i| (code, i < correct))).collect()
     }
 
     #[test]

@@ -1,0 +1,151 @@
+//! CSRF protection for every state-changing request, in two layers:
+//! the browser's own word on where a request came from (`Sec-Fetch-Site`,
+//! else `Origin` against `Host`), and a double-submit token: a random value
+//! in a SameSite cookie that each form (field `csrf_token`) or script
+//! (header `X-CSRF-Token`) must echo. Requests authenticated by an API token
+//! carry no ambient credentials, so they need only the first check.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::cookies::{self, CookieConfig};
+use super::{ApiError, AppError};
+
+pub const FORM_FIELD: &str = "csrf_token";
+pub const HEADER: &str = "x-csrf-token";
+
+/// The token the current page must put in its forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("csrf layer missing")))
+    }
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether the browser says this request comes from our own pages.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true, // not a browser (or a very old one): the token decides
+        Some(origin) => {
+            let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn refuse(path: &str) -> Response {
+    let message =
+        "This form came from another site or has expired. Go back, reload the page and try again; nothing was changed.";
+    let error = AppError::Forbidden(message.into());
+    if path.starts_with("/api/") { ApiError(error).into_response() } else { error.into_response() }
+}
+
+pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, next: Next) -> Response {
+    let cookie =
+        cookies::get(req.headers(), &cookie_config.name(cookies::CSRF)).filter(|t| is_token(t)).map(String::from);
+    let path = req.uri().path().to_string();
+    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+
+    let mut req = req;
+    if changes_state {
+        if !same_origin(req.headers()) {
+            return refuse(&path);
+        }
+        if !req.headers().contains_key(AUTHORIZATION) {
+            let (sent, rebuilt) = match sent_token(req).await {
+                Ok(found) => found,
+                Err(response) => return response,
+            };
+            req = rebuilt;
+            let matches = match (&cookie, &sent) {
+                (Some(c), Some(s)) => constant_time_eq(c.as_bytes(), s.as_bytes()),
+                _ => false,
+            };
+            if !matches {
+                return refuse(&path);
+            }
+        }
+    }
+
+    let (token, fresh) = match cookie {
+        Some(t) => (t, false),
+        None => (crate::store::sessions::new_token(), true),
+    };
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(req).await;
+    if fresh && let Ok(value) = HeaderValue::from_str(&cookie_config.set(cookies::CSRF, &token, "Lax", None)) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// The token a request sends: its header, or the form field (which means
+/// reading the body, then handing it on unchanged).
+async fn sent_token(req: Request) -> Result<(Option<String>, Request), Response> {
+    if let Some(h) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
+        let token = h.to_string();
+        return Ok((Some(token), req));
+    }
+    let is_form = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    // The body limit layer has already bounded this body.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|_| {
+        AppError::Invalid("The form was too large or arrived incomplete; nothing was saved.".into()).into_response()
+    })?;
+    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v.into_owned());
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn foreign_origins_are_refused_and_our_own_accepted() {
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "https://evil.example")])));
+        assert!(!same_origin(&headers(&[("host", "a"), ("origin", "null")])));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "http://a"), ("host", "a")])));
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(same_origin(&headers(&[])));
+    }
+}

@@ -1,0 +1,177 @@
+//! One error type per face: [`AppError`] renders a friendly HTML page,
+//! [`ApiError`] a JSON problem document. Database and internal errors are
+//! logged with their whole cause chain and shown only as a generic message.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Serialize;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Not logged in: the browser goes to the login page and comes back.
+    #[error("login required")]
+    Unauthorized { next: String },
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
+                tracing::error!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            e => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user may read: never the internal cause.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::NotFound => "There is nothing at this address, or it is not yours to see.".into(),
+            AppError::Forbidden(m) | AppError::Invalid(m) | AppError::Conflict(m) | AppError::TooManyRequests(m) => {
+                m.clone()
+            }
+            AppError::Unauthorized { .. } => "Please log in.".into(),
+            AppError::Unavailable => {
+                "The database is not answering right now. Your saved answers are safe; try again in a moment.".into()
+            }
+            AppError::Internal(_) => "Something went wrong on our side. It has been logged; please try again.".into(),
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(e) = self {
+            tracing::error!(error = ?e, "internal error");
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        if let AppError::Unauthorized { next } = &self {
+            return Redirect::to(&format!("/login?next={}", encode_next(next))).into_response();
+        }
+        let status = self.status();
+        let page = ErrorPage { title: status.canonical_reason().unwrap_or("Error"), message: self.public_message() };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, self.public_message()).into_response(),
+        }
+    }
+}
+
+/// Keeps a return path local: anything that is not a plain path becomes `/`.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+}
+
+fn encode_next(next: &str) -> String {
+    safe_next(next)
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The JSON face: RFC 9457 problem details.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+#[derive(Serialize)]
+struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    status: u16,
+    detail: String,
+}
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let status = self.0.status();
+        let detail = match &self.0 {
+            AppError::Unauthorized { .. } => "Log in or send an API token as `Authorization: Bearer <token>`.".into(),
+            e => e.public_message(),
+        };
+        let problem = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail,
+        };
+        let mut response = (status, Json(problem)).into_response();
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(safe_next("/attempts/1"), "/attempts/1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(encode_next("/a?b=c"), "/a%3Fb%3Dc");
+    }
+}

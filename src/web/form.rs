@@ -1,0 +1,46 @@
+//! Form handling shared by every area: a `Form` extractor whose rejection
+//! is our own error page, and per-field error messages for re-rendering.
+
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use super::AppError;
+
+/// Like `axum::Form`, but a malformed body gets our error page.
+pub struct AppForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(AppForm(value)),
+            Err(rejection) => Err(AppError::Invalid(format!(
+                "The form could not be read ({}). Go back and try again.",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
+/// Messages keyed by field name, shown next to each field.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn all(&self) -> &[(&'static str, String)] {
+        &self.0
+    }
+}

@@ -1,0 +1,118 @@
+//! The HTTP face: one module per area, each with its `router()`, merged
+//! here with the layers every request passes through.
+
+pub mod assets;
+pub mod auth;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+pub mod form;
+pub mod health;
+pub mod home;
+pub mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{FromRef, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware;
+use sqlx::PgPool;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use cookies::CookieConfig;
+pub use error::{ApiError, AppError, Result};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(s: &AppState) -> PgPool {
+        s.db.clone()
+    }
+}
+
+impl FromRef<AppState> for CookieConfig {
+    fn from_ref(s: &AppState) -> CookieConfig {
+        CookieConfig { secure: s.config.secure_cookies }
+    }
+}
+
+/// A CSP with no inline script or style: everything comes from our origin.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .merge(home::router())
+        .merge(auth::router())
+        .layer(middleware::from_fn_with_state(state.clone(), session::resolve));
+
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    let hsts = state
+        .config
+        .secure_cookies
+        .then(|| header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
+
+    Router::new()
+        .merge(pages)
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let path = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+                    let id = req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());
+                    tracing::info_span!("request", method = %req.method(), path = path.unwrap_or(req.uri().path()), request_id = id.unwrap_or(""))
+                }))
+                .layer(PropagateRequestIdLayer::new(x_request_id))
+                .layer(CatchPanicLayer::new())
+                .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
+                .layer(CompressionLayer::new())
+                .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+                .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+                .layer(header(header::REFERRER_POLICY, "same-origin"))
+                .layer(header(
+                    HeaderName::from_static("permissions-policy"),
+                    "camera=(), microphone=(), geolocation=(), payment=()",
+                ))
+                .layer(header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+                .option_layer(hsts)
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
+        )
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then drains requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// How long the periodic sweep waits between runs.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);

@@ -1,0 +1,103 @@
+//! Who is asking: the session resolved once per request, and the
+//! extractors that read it.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::cookies::{self, CookieConfig};
+use super::csrf::CsrfToken;
+use super::{AppError, AppState};
+use crate::account::Role;
+use crate::store::sessions::{self, Limits};
+use crate::store::users::User;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub token: String,
+}
+
+#[derive(Debug, Clone)]
+struct Resolved(Option<Session>);
+
+pub fn limits(state: &AppState) -> Limits {
+    let secs = |d: std::time::Duration| time::Duration::seconds(d.as_secs() as i64);
+    Limits { idle: secs(state.config.session_idle), absolute: secs(state.config.session_absolute) }
+}
+
+/// Looks the session cookie up (one query) and remembers the answer for
+/// the extractors below.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let cookie_config = CookieConfig { secure: state.config.secure_cookies };
+    let token = cookies::get(req.headers(), &cookie_config.name(cookies::SESSION)).map(String::from);
+    let mut session = None;
+    if let Some(token) = token {
+        let now = state.clock.now();
+        match sessions::find(&state.db, &token, now, &limits(&state)).await {
+            Ok(Some((user, stale))) => {
+                if stale && let Err(e) = sessions::touch(&state.db, &token, now).await {
+                    return AppError::from(e).into_response();
+                }
+                session = Some(Session { user, token });
+            }
+            Ok(None) => {}
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    }
+    req.extensions_mut().insert(Resolved(session));
+    next.run(req).await
+}
+
+fn resolved(parts: &Parts) -> Option<Session> {
+    parts.extensions.get::<Resolved>().and_then(|r| r.0.clone())
+}
+
+/// A logged-in user; anyone else is sent to the login page.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        resolved(parts).map(CurrentUser).ok_or(AppError::Unauthorized { next })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(resolved(parts)))
+    }
+}
+
+/// What the base layout needs on every page: who is logged in, the CSRF
+/// token for its forms, and the version of the static assets.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub assets: &'static str,
+}
+
+impl Chrome {
+    pub fn is_instructor(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role >= Role::Instructor)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state).await?;
+        Ok(Chrome { user: resolved(parts).map(|s| s.user), csrf, assets: super::assets::version() })
+    }
+}

@@ -1,0 +1,2 @@
+// mockexam: progressive enhancement only; every page works without it.
+"use strict";
