@@ -2,5 +2,6 @@
 //! PostgreSQL, a fresh database per test.
 
 mod accounts;
+mod bank;
 mod helpers;
 mod web_basics;
