@@ -105,7 +105,8 @@ async fn serve() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {} (set MOCKEXAM_ADDR to another address)", config.addr))?;
-    let state = web::AppState { db: database.pool.clone(), config: Arc::new(config), clock: Default::default() };
+    mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
+    let state = web::AppState::new(database.pool.clone(), Arc::new(config), Default::default());
     tokio::spawn(sweep(state.clone()));
     tracing::info!("listening on http://{}", listener.local_addr()?);
     web::serve(listener, state, shutdown_signal()).await?;
@@ -125,6 +126,9 @@ async fn sweep(state: web::AppState) {
         let limits = web::session::limits(&state);
         if let Err(e) = store::sessions::delete_expired(&state.db, state.clock.now(), &limits).await {
             tracing::warn!(error = %e, "session sweep failed");
+        }
+        if let Err(e) = web::attempts::grade_expired(&state).await {
+            tracing::warn!(error = %e, "attempt sweep failed");
         }
     }
 }

@@ -4,6 +4,7 @@
 //! attempt flows and what the learner may see lives in [`mode`]. Scoring and
 //! the blueprint draw are plain functions on plain data.
 
+pub mod display;
 pub mod draw;
 pub mod kind;
 pub mod mode;
@@ -102,4 +103,12 @@ pub struct CaseStudy {
     pub id: String,
     pub title: String,
     pub scenario: String,
+}
+
+/// What one question version holds: the question and, for a case-study
+/// question, the scenario as it stood. Never changes once stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionContent {
+    pub question: Question,
+    pub case: Option<CaseStudy>,
 }

@@ -1,11 +1,11 @@
 //! Scores an attempt: per-domain percent, weighted percent over the domains
 //! present, and the scaled score on the exam's own scale.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Blueprint;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainScore {
     pub code: String,
     pub name: String,
@@ -20,7 +20,7 @@ impl DomainScore {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     /// Every domain of the exam, in blueprint order; `total` is 0 for those
     /// absent from the attempt.

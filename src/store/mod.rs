@@ -1,6 +1,9 @@
 //! SQL, one module per aggregate. Functions take an executor (a pool or a
 //! transaction) and return domain types.
 
+pub mod attempts;
+pub mod exams;
 pub mod sessions;
 pub mod throttle;
+pub mod tokens;
 pub mod users;

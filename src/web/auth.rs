@@ -3,13 +3,16 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Router, middleware};
 use serde::Deserialize;
+use time::OffsetDateTime;
+use time::macros::format_description;
+use uuid::Uuid;
 
 use super::cookies::{self, CookieConfig};
 use super::error::safe_next;
@@ -17,6 +20,7 @@ use super::form::{AppForm, FieldErrors};
 use super::session::{Chrome, CurrentUser, MaybeUser, Session};
 use super::{AppError, AppState, Result};
 use crate::account::{self, DisplayName, Email, Password, Role};
+use crate::store::tokens::{self, TokenName};
 use crate::store::{sessions, throttle, users};
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(show_register).post(register))
         .route("/logout", post(log_out))
         .route("/account", get(show_account))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/account/password", get(show_password).post(change_password))
 }
 
@@ -287,20 +293,135 @@ struct AccountPage {
     chrome: Chrome,
     user: users::User,
     notice: Option<&'static str>,
+    tokens: Vec<TokenRow>,
+    /// A token just made: on this one page, and never shown again.
+    new_token: Option<NewToken>,
+    /// The name field as typed, kept when it is refused.
+    token_name: String,
+    errors: FieldErrors,
+    token_name_max: usize,
+}
+
+/// A token as the list shows it.
+struct TokenRow {
+    id: Uuid,
+    name: String,
+    created: String,
+    last_used: Option<String>,
+}
+
+struct NewToken {
+    name: String,
+    secret: String,
+}
+
+/// What the account page shows besides the account and its tokens.
+#[derive(Default)]
+struct AccountExtras {
+    notice: Option<&'static str>,
+    new_token: Option<NewToken>,
+    token_name: String,
+    errors: FieldErrors,
+}
+
+/// `2026-03-01 14:05 UTC`: the server keeps UTC and does not know the
+/// learner's zone.
+fn utc_minute(t: OffsetDateTime) -> String {
+    let utc = t.to_offset(time::UtcOffset::UTC);
+    utc.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_else(|_| utc.to_string())
 }
 
 #[derive(Deserialize)]
 struct AccountQuery {
     changed: Option<String>,
+    revoked: Option<String>,
 }
 
 async fn show_account(
+    State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     chrome: Chrome,
     Query(q): Query<AccountQuery>,
 ) -> Result<Response> {
-    let notice = q.changed.is_some().then_some("Your password was changed. Other devices have been logged out.");
-    render(StatusCode::OK, AccountPage { chrome, user: session.user, notice })
+    let notice = if q.changed.is_some() {
+        Some("Your password was changed. Other devices have been logged out.")
+    } else if q.revoked.is_some() {
+        Some("The token was revoked. Anything still using it is refused from now on.")
+    } else {
+        None
+    };
+    render_account(&state, session.user, chrome, AccountExtras { notice, ..Default::default() }, StatusCode::OK).await
+}
+
+async fn render_account(
+    state: &AppState,
+    user: users::User,
+    chrome: Chrome,
+    extras: AccountExtras,
+    status: StatusCode,
+) -> Result<Response> {
+    let tokens = tokens::list(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: utc_minute(t.created_at),
+            last_used: t.last_used_at.map(utc_minute),
+        })
+        .collect();
+    let AccountExtras { notice, new_token, token_name, errors } = extras;
+    let page =
+        AccountPage { chrome, user, notice, tokens, new_token, token_name, errors, token_name_max: TokenName::MAX };
+    // The page may hold a new token's secret: no cache may keep it.
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(page.render()?)).into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Makes a token and shows it on the page this post returns, not after a
+/// redirect: the secret is never put in a URL and is shown exactly once.
+async fn create_token(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    chrome: Chrome,
+    AppForm(form): AppForm<TokenForm>,
+) -> Result<Response> {
+    let name = match TokenName::parse(&form.name) {
+        Ok(name) => name,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("token_name", message);
+            let extras = AccountExtras { token_name: form.name.trim().to_string(), errors, ..Default::default() };
+            return render_account(&state, session.user, chrome, extras, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let (_, secret) = tokens::create(&state.db, session.user.id, &name, state.clock.now()).await?;
+    let new_token = NewToken { name: name.as_str().to_string(), secret };
+    render_account(
+        &state,
+        session.user,
+        chrome,
+        AccountExtras { new_token: Some(new_token), ..Default::default() },
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    // Someone else's token (or one already gone) is simply not found.
+    if !tokens::revoke(&state.db, session.user.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/account?revoked=1").into_response())
 }
 
 #[derive(Template)]

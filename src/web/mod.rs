@@ -1,15 +1,20 @@
 //! The HTTP face: one module per area, each with its `router()`, merged
 //! here with the layers every request passes through.
 
+pub mod api;
 pub mod assets;
+pub mod attempts;
 pub mod auth;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod exams;
 pub mod form;
 pub mod health;
 pub mod home;
+pub mod results;
 pub mod session;
+pub mod versions;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +43,17 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
     pub clock: Clock,
+    pub versions: Arc<versions::VersionCache>,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: Arc<Config>, clock: Clock) -> Self {
+        AppState { db, config, clock, versions: Default::default() }
+    }
+
+    pub fn grace(&self) -> time::Duration {
+        time::Duration::seconds(self.config.save_grace.as_secs() as i64)
+    }
 }
 
 impl FromRef<AppState> for PgPool {
@@ -60,6 +76,10 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(home::router())
         .merge(auth::router())
+        .merge(exams::router())
+        .merge(attempts::router())
+        .merge(results::router())
+        .merge(api::router())
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve));
 
     let x_request_id = HeaderName::from_static("x-request-id");

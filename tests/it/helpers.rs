@@ -73,6 +73,11 @@ fn server() -> &'static TestServer {
                 let mut t = PgConnection::connect_with(&admin.clone().database(&template)).await.expect("connect");
                 db::MIGRATOR.run(&mut t).await.expect("migrations run");
                 t.close().await.expect("close");
+                // The bundled exam, loaded once into the template every test clones.
+                let pool = db::pool(admin.clone().database(&template), 1).await.expect("pool");
+                let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+                mockexam::load_content(&pool, &content, time::OffsetDateTime::now_utc()).await.expect("content loads");
+                pool.close().await;
             });
             TestServer { admin, template }
         })
@@ -144,7 +149,7 @@ impl TestApp {
         configure(&mut config);
         let config = Arc::new(config);
         let clock = Clock::default();
-        let state = AppState { db: pool.clone(), config: config.clone(), clock: clock.clone() };
+        let state = AppState::new(pool.clone(), config.clone(), clock.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -281,4 +286,194 @@ impl Drop for TestApp {
         })
         .join();
     }
+}
+
+/// Exam-taking helpers, over HTTP like a browser's script.
+impl Browser {
+    /// Starts an attempt with the start form's fields; returns its id.
+    pub async fn start(&self, fields: &[(&str, &str)]) -> uuid::Uuid {
+        let response = self.post_form("/exams/mla-c01/attempts", fields).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "start redirects: {:?}", response.text().await);
+        let to = location(&response).to_string();
+        let id = to.strip_prefix("/attempts/").and_then(|r| r.split('/').next()).expect("an attempt url");
+        id.parse().expect("a uuid")
+    }
+
+    /// Saves as the autosave script does: JSON with the token in a header.
+    pub async fn save_json(&self, attempt: uuid::Uuid, n: i32, body: serde_json::Value) -> Response {
+        let token = self.csrf().await;
+        self.client
+            .post(self.url(&format!("/attempts/{attempt}/items/{n}")))
+            .header("x-csrf-token", token)
+            .header("origin", format!("http://{}", self.addr))
+            .json(&body)
+            .send()
+            .await
+            .expect("save")
+    }
+
+    pub async fn submit(&self, attempt: uuid::Uuid) -> Response {
+        self.post_form(&format!("/attempts/{attempt}/submit"), &[]).await
+    }
+}
+
+/// The right answer for item `n`, in display positions, read from the
+/// database (as only a test may).
+pub async fn key_of(db: &PgPool, attempt: uuid::Uuid, n: i32) -> mockexam::exam::display::DisplayResponse {
+    let (order, body) = item_body(db, attempt, n).await;
+    mockexam::exam::display::to_display(&body, &order, Some(&body.key()))
+}
+
+/// A complete but wrong answer for item `n`.
+pub async fn wrong_answer_of(db: &PgPool, attempt: uuid::Uuid, n: i32) -> mockexam::exam::display::DisplayResponse {
+    use mockexam::exam::display::DisplayResponse;
+    let (order, body) = item_body(db, attempt, n).await;
+    let key = mockexam::exam::display::to_display(&body, &order, Some(&body.key()));
+    let len = order.len();
+    match (key.choice, key.ranks, key.matches) {
+        (Some(choice), _, _) => {
+            let wrong: Vec<usize> = (0..len).filter(|p| !choice.contains(p)).take(choice.len()).collect();
+            DisplayResponse { choice: Some(wrong), ..Default::default() }
+        }
+        (_, Some(ranks), _) => {
+            let mut swapped = ranks.clone();
+            swapped.swap(0, 1);
+            DisplayResponse { ranks: Some(swapped), ..Default::default() }
+        }
+        (_, _, Some(matches)) => {
+            let mut shifted = matches.clone();
+            shifted.rotate_left(1);
+            if shifted == matches {
+                shifted[0] = Some((matches[0].unwrap_or(0) + 1) % len);
+            }
+            DisplayResponse { matches: Some(shifted), ..Default::default() }
+        }
+        _ => unreachable!("a key always has a response"),
+    }
+}
+
+pub async fn item_body(db: &PgPool, attempt: uuid::Uuid, n: i32) -> (Vec<i32>, mockexam::exam::Body) {
+    let (order, content): (Vec<i32>, sqlx::types::Json<mockexam::exam::VersionContent>) = sqlx::query_as(
+        "SELECT i.option_order, v.content FROM items i JOIN question_versions v ON v.id = i.version_id
+         WHERE i.attempt_id = $1 AND i.position = $2",
+    )
+    .bind(attempt)
+    .bind(n)
+    .fetch_one(db)
+    .await
+    .expect("the item exists");
+    (order, content.0.question.body)
+}
+
+/// A client of the JSON API holding only a bearer token: no cookie store,
+/// so nothing but the token can authenticate it.
+pub struct ApiClient {
+    pub addr: SocketAddr,
+    pub client: Client,
+    pub token: String,
+}
+
+impl ApiClient {
+    pub fn new(addr: SocketAddr, token: &str) -> ApiClient {
+        let client = Client::builder().redirect(redirect::Policy::none()).build().expect("client");
+        ApiClient { addr, client, token: token.to_string() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> Response {
+        let mut request = self.client.request(method, self.url(path)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("API request")
+    }
+
+    /// The status and JSON body of a GET.
+    pub async fn get(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        json_of(self.send(reqwest::Method::GET, path, None).await).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+        json_of(self.send(reqwest::Method::POST, path, Some(body)).await).await
+    }
+
+    pub async fn put(&self, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+        json_of(self.send(reqwest::Method::PUT, path, Some(body)).await).await
+    }
+}
+
+/// The status and JSON body of a response; panics if the body is not JSON.
+pub async fn json_of(response: Response) -> (StatusCode, serde_json::Value) {
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {text}"));
+    (status, json)
+}
+
+/// API tokens, made and revoked on the account page like a learner would.
+impl Browser {
+    /// Makes a token named `name`; returns its secret, read off the page
+    /// that shows it once.
+    pub async fn create_api_token(&self, name: &str) -> String {
+        let response = self.post_form("/account/tokens", &[("name", name)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "the token is made");
+        let page = response.text().await.expect("body");
+        let marker = "id=\"new-token\" value=\"";
+        let from = page.find(marker).expect("the page shows the new token") + marker.len();
+        page[from..from + 64].to_string()
+    }
+
+    /// The id of this learner's token named `name`, from the account page.
+    pub async fn api_token_id(&self, name: &str) -> String {
+        let page = self.get_text("/account").await;
+        let row = page.find(&format!("<td>{name}</td>")).expect("the token is listed");
+        let marker = "action=\"/account/tokens/";
+        let from = page[row..].find(marker).expect("with a revoke form") + row + marker.len();
+        page[from..].split('/').next().expect("an id").to_string()
+    }
+
+    pub fn api_client(&self, token: &str) -> ApiClient {
+        ApiClient::new(self.addr, token)
+    }
+}
+
+/// Every explanation and rationale of the questions drawn into `attempt`,
+/// as written and as rendered: none may reach the client before the item is
+/// final.
+pub async fn secrets_of(db: &PgPool, attempt: uuid::Uuid) -> Vec<String> {
+    use mockexam::content::markdown::{render, render_inline};
+    use mockexam::exam::Body;
+    let contents: Vec<sqlx::types::Json<mockexam::exam::VersionContent>> = sqlx::query_scalar(
+        "SELECT v.content FROM items i JOIN question_versions v ON v.id = i.version_id WHERE i.attempt_id = $1",
+    )
+    .bind(attempt)
+    .fetch_all(db)
+    .await
+    .expect("the attempt's questions");
+    let mut secrets = Vec::new();
+    for c in &contents {
+        let q = &c.0.question;
+        secrets.push(render(&q.explanation));
+        secrets.push(q.explanation.clone());
+        let rationales: Vec<&str> = match &q.body {
+            Body::Single { options, .. } | Body::Multiple { options, .. } => {
+                options.iter().map(|o| o.rationale.as_str()).collect()
+            }
+            Body::Ordering { steps } => steps.iter().map(|s| s.rationale.as_str()).collect(),
+            Body::Matching { pairs, extra_answers } => pairs
+                .iter()
+                .map(|p| p.rationale.as_str())
+                .chain(extra_answers.iter().map(|e| e.rationale.as_str()))
+                .collect(),
+        };
+        // Very short rationales ("Too slow.") could match ordinary text.
+        for r in rationales.into_iter().filter(|r| r.len() > 12) {
+            secrets.push(r.to_string());
+            secrets.push(render_inline(r));
+        }
+    }
+    secrets
 }

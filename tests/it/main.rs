@@ -2,6 +2,8 @@
 //! PostgreSQL, a fresh database per test.
 
 mod accounts;
+mod api;
 mod bank;
+mod exam_flow;
 mod helpers;
 mod web_basics;

@@ -1,0 +1,388 @@
+//! Attempts and their items: start, read, save, grade.
+
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use sqlx::{PgExecutor, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::exam::scoring::{self, Score};
+use crate::exam::{Blueprint, Mode, Response, VersionContent};
+
+/// What the learner asked for when starting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub count: u32,
+    pub domains: Vec<String>,
+    pub tag: Option<String>,
+    pub timed: bool,
+    pub real_conditions: bool,
+}
+
+pub struct NewItem {
+    pub version_id: Uuid,
+    pub domain: String,
+    pub scored: bool,
+    pub option_order: Vec<i32>,
+}
+
+pub struct NewAttempt {
+    pub user_id: Uuid,
+    pub exam_id: Uuid,
+    pub mode: Mode,
+    pub blueprint: Blueprint,
+    pub settings: Settings,
+    pub seed: i64,
+    pub started_at: OffsetDateTime,
+    pub deadline: Option<OffsetDateTime>,
+    pub items: Vec<NewItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub mode: Mode,
+    pub blueprint: Blueprint,
+    pub settings: Settings,
+    pub item_count: i32,
+    pub started_at: OffsetDateTime,
+    pub deadline: Option<OffsetDateTime>,
+    pub finished_at: Option<OffsetDateTime>,
+    pub finished_reason: Option<String>,
+    pub score: Option<Score>,
+}
+
+impl Attempt {
+    pub fn is_finished(&self) -> bool {
+        self.finished_at.is_some()
+    }
+
+    /// Past its deadline and the grace for saves in flight: due for grading.
+    pub fn is_expired(&self, now: OffsetDateTime, grace: time::Duration) -> bool {
+        !self.is_finished() && self.deadline.is_some_and(|d| now > d + grace)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub position: i32,
+    pub version_id: Uuid,
+    pub domain: String,
+    pub scored: bool,
+    pub option_order: Vec<i32>,
+    pub response: Option<Response>,
+    pub answered: bool,
+    pub flagged: bool,
+    pub struck: Vec<i32>,
+    pub seq: i64,
+    pub checked: bool,
+    pub correct: Option<bool>,
+}
+
+/// Writes the attempt and all its items in one transaction.
+pub async fn create(db: &PgPool, new: &NewAttempt) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        r#"INSERT INTO attempts (id, user_id, exam_id, mode, blueprint, settings, seed, started_at, deadline, item_count)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+        id,
+        new.user_id,
+        new.exam_id,
+        new.mode.as_str(),
+        Json(&new.blueprint) as _,
+        Json(&new.settings) as _,
+        new.seed,
+        new.started_at,
+        new.deadline,
+        new.items.len() as i32
+    )
+    .execute(&mut *tx)
+    .await?;
+    let positions: Vec<i32> = (1..=new.items.len() as i32).collect();
+    let versions: Vec<Uuid> = new.items.iter().map(|i| i.version_id).collect();
+    let domains: Vec<String> = new.items.iter().map(|i| i.domain.clone()).collect();
+    let scored: Vec<bool> = new.items.iter().map(|i| i.scored).collect();
+    // Arrays of arrays cannot be unnested directly; orders travel as JSON.
+    let orders: Vec<Json<&Vec<i32>>> = new.items.iter().map(|i| Json(&i.option_order)).collect();
+    sqlx::query!(
+        r#"INSERT INTO items (attempt_id, position, version_id, domain, scored, option_order)
+           SELECT $1, p, v, d, s, ARRAY(SELECT jsonb_array_elements_text(o)::int)
+           FROM unnest($2::int[], $3::uuid[], $4::text[], $5::bool[], $6::jsonb[]) AS t(p, v, d, s, o)"#,
+        id,
+        &positions,
+        &versions,
+        &domains,
+        &scored,
+        &orders as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The attempt with its items (all, or only the one at `position`), if it
+/// exists and belongs to `user`; one query.
+pub async fn load(
+    db: impl PgExecutor<'_>,
+    attempt: Uuid,
+    user: Uuid,
+    position: Option<i32>,
+) -> sqlx::Result<Option<(Attempt, Vec<Item>)>> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id, a.user_id, a.mode, a.blueprint AS "blueprint: Json<Blueprint>",
+                  a.settings AS "settings: Json<Settings>", a.item_count, a.started_at, a.deadline, a.finished_at,
+                  a.finished_reason, a.score AS "score: Json<Score>",
+                  i.position, i.version_id, i.domain, i.scored, i.option_order,
+                  i.response AS "response: Json<Response>", i.answered, i.flagged, i.struck, i.seq,
+                  i.checked_at IS NOT NULL AS "checked!", i.correct
+           FROM attempts a JOIN items i ON i.attempt_id = a.id
+           WHERE a.id = $1 AND a.user_id = $2 AND ($3::int IS NULL OR i.position = $3)
+           ORDER BY i.position"#,
+        attempt,
+        user,
+        position
+    )
+    .fetch_all(db)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let attempt = Attempt {
+        id: first.id,
+        user_id: first.user_id,
+        mode: Mode::parse(&first.mode).expect("the attempts.mode check admits only known modes"),
+        blueprint: first.blueprint.0.clone(),
+        settings: first.settings.0.clone(),
+        item_count: first.item_count,
+        started_at: first.started_at,
+        deadline: first.deadline,
+        finished_at: first.finished_at,
+        finished_reason: first.finished_reason.clone(),
+        score: first.score.as_ref().map(|s| s.0.clone()),
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| Item {
+            position: r.position,
+            version_id: r.version_id,
+            domain: r.domain,
+            scored: r.scored,
+            option_order: r.option_order,
+            response: r.response.map(|j| j.0),
+            answered: r.answered,
+            flagged: r.flagged,
+            struck: r.struck,
+            seq: r.seq,
+            checked: r.checked,
+            correct: r.correct,
+        })
+        .collect();
+    Ok(Some((attempt, items)))
+}
+
+/// One save of an item.
+pub struct Save<'a> {
+    pub attempt: Uuid,
+    pub user: Uuid,
+    pub position: i32,
+    pub seq: i64,
+    pub response: Option<&'a Response>,
+    /// None keeps the stored value.
+    pub flagged: Option<bool>,
+    pub struck: Option<&'a [i32]>,
+    /// Practice: lock the item and record its credit. Once an item is
+    /// checked, saves change only its flag and strikes.
+    pub check: Option<bool>,
+    pub now: OffsetDateTime,
+    /// How long after the deadline a save in flight is still taken.
+    pub grace: time::Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved {
+        seq: i64,
+    },
+    NotFound,
+    Finished,
+    TimeUp,
+    /// A newer save (another tab, a later retry) is already stored.
+    Stale {
+        seq: i64,
+    },
+}
+
+/// Saves a response with one guarded statement: only into the learner's
+/// own attempt, while it runs, before its deadline (plus grace), and only
+/// if no newer save got there first. The reply says why not.
+pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOutcome> {
+    let answered = s.response.is_some_and(|r| !r.is_empty());
+    let cutoff = s.now - s.grace;
+    let row = sqlx::query!(
+        r#"WITH target AS (
+               SELECT a.id, a.finished_at, a.deadline, i.seq, i.checked_at
+               FROM attempts a JOIN items i ON i.attempt_id = a.id AND i.position = $3
+               WHERE a.id = $1 AND a.user_id = $2
+           ), updated AS (
+               UPDATE items i SET
+                   -- A checked answer is final; its flag and strikes may still change.
+                   response = CASE WHEN i.checked_at IS NULL THEN $5 ELSE i.response END,
+                   answered = CASE WHEN i.checked_at IS NULL THEN $6 ELSE i.answered END,
+                   flagged = COALESCE($7, i.flagged), struck = COALESCE($8, i.struck),
+                   seq = $4, saved_at = $9::timestamptz,
+                   checked_at = COALESCE(i.checked_at, CASE WHEN $11::bool IS NOT NULL THEN $9::timestamptz END),
+                   correct = COALESCE(i.correct, $11)
+               FROM target t
+               WHERE i.attempt_id = t.id AND i.position = $3 AND t.finished_at IS NULL
+                 AND (t.deadline IS NULL OR t.deadline >= $10) AND t.seq < $4
+               RETURNING i.seq
+           )
+           SELECT t.finished_at, t.deadline, t.seq, (SELECT seq FROM updated) AS new_seq
+           FROM target t"#,
+        s.attempt,
+        s.user,
+        s.position,
+        s.seq,
+        s.response.map(Json) as _,
+        answered,
+        s.flagged,
+        s.struck,
+        s.now,
+        cutoff,
+        s.check
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(SaveOutcome::NotFound) };
+    Ok(match row.new_seq {
+        Some(seq) => SaveOutcome::Saved { seq },
+        None if row.finished_at.is_some() => SaveOutcome::Finished,
+        None if row.deadline.is_some_and(|d| d < cutoff) => SaveOutcome::TimeUp,
+        None => SaveOutcome::Stale { seq: row.seq },
+    })
+}
+
+/// Grades the attempt once: in a transaction holding the attempt's row, so
+/// a double submit, two tabs or the sweep racing a learner grade it exactly
+/// once. Returns the score (the stored one if already graded), or None if
+/// the attempt is not this user's.
+pub async fn finish(
+    db: &PgPool,
+    attempt: Uuid,
+    user: Option<Uuid>,
+    reason: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<Score>> {
+    let mut tx = db.begin().await?;
+    let Some(row) = sqlx::query!(
+        r#"SELECT blueprint AS "blueprint: Json<Blueprint>", score AS "score: Json<Score>", deadline, finished_at
+           FROM attempts WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR UPDATE"#,
+        attempt,
+        user
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if let (Some(_), Some(score)) = (row.finished_at, row.score) {
+        return Ok(Some(score.0));
+    }
+    let items = sqlx::query!(
+        r#"SELECT i.position, i.domain, i.scored, i.response AS "response: Json<Response>",
+                  v.content AS "content: Json<VersionContent>"
+           FROM items i JOIN question_versions v ON v.id = i.version_id
+           WHERE i.attempt_id = $1 ORDER BY i.position"#,
+        attempt
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let correct: Vec<bool> =
+        items.iter().map(|i| i.content.0.question.body.is_correct(i.response.as_ref().map(|r| &r.0))).collect();
+    let score = scoring::score(
+        &row.blueprint.0,
+        items.iter().zip(&correct).filter(|(i, _)| i.scored).map(|(i, c)| (i.domain.as_str(), *c)),
+    );
+    let positions: Vec<i32> = items.iter().map(|i| i.position).collect();
+    sqlx::query!(
+        r#"UPDATE items SET correct = t.c FROM unnest($2::int[], $3::bool[]) AS t(p, c)
+           WHERE attempt_id = $1 AND position = t.p"#,
+        attempt,
+        &positions,
+        &correct
+    )
+    .execute(&mut *tx)
+    .await?;
+    // An expired attempt ended at its deadline, whenever it was noticed.
+    let finished_at = match (reason, row.deadline) {
+        ("expired", Some(deadline)) => deadline.min(now),
+        _ => now,
+    };
+    sqlx::query!(
+        "UPDATE attempts SET finished_at = $2, finished_reason = $3, score = $4 WHERE id = $1",
+        attempt,
+        finished_at,
+        reason,
+        Json(&score) as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(score))
+}
+
+/// Attempts past their deadline and grace that nobody has graded yet.
+pub async fn expired(db: impl PgExecutor<'_>, now: OffsetDateTime, grace: time::Duration) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "SELECT id FROM attempts WHERE finished_at IS NULL AND deadline IS NOT NULL AND deadline < $1",
+        now - grace
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub id: Uuid,
+    pub exam_slug: String,
+    pub exam_title: String,
+    pub mode: Mode,
+    pub started_at: OffsetDateTime,
+    pub deadline: Option<OffsetDateTime>,
+    pub finished_at: Option<OffsetDateTime>,
+    pub score: Option<Score>,
+    pub items: i64,
+    pub answered: i64,
+}
+
+/// A learner's attempts, newest first.
+pub async fn list(db: impl PgExecutor<'_>, user: Uuid, limit: i64) -> sqlx::Result<Vec<Summary>> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id, e.slug, a.blueprint AS "blueprint: Json<Blueprint>", a.mode, a.started_at, a.deadline,
+                  a.finished_at, a.score AS "score: Json<Score>",
+                  (SELECT count(*) FROM items i WHERE i.attempt_id = a.id) AS "items!",
+                  (SELECT count(*) FROM items i WHERE i.attempt_id = a.id AND i.answered) AS "answered!"
+           FROM attempts a JOIN exams e ON e.id = a.exam_id
+           WHERE a.user_id = $1 ORDER BY a.started_at DESC LIMIT $2"#,
+        user,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Summary {
+            id: r.id,
+            exam_slug: r.slug,
+            exam_title: r.blueprint.0.title,
+            mode: Mode::parse(&r.mode).expect("known mode"),
+            started_at: r.started_at,
+            deadline: r.deadline,
+            finished_at: r.finished_at,
+            score: r.score.map(|s| s.0),
+            items: r.items,
+            answered: r.answered,
+        })
+        .collect())
+}

@@ -1,0 +1,238 @@
+//! Exams and their question bank: importing content, listing exams,
+//! reading versions and drawing candidates.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+use sqlx::types::Json;
+use sqlx::{PgExecutor, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::content::ExamContent;
+use crate::exam::{Blueprint, VersionContent};
+
+#[derive(Debug, Clone)]
+pub struct Exam {
+    pub id: Uuid,
+    pub blueprint: Blueprint,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub retired: usize,
+}
+
+fn content_hash(content: &VersionContent) -> String {
+    let json = serde_json::to_vec(content).expect("question content serializes");
+    hex::encode(Sha256::digest(json))
+}
+
+/// Loads an exam's content in one transaction, by stable question id:
+/// unchanged questions are left alone, changed ones get a new version, and
+/// questions gone from the files are retired. Attempts keep the versions
+/// they drew.
+pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> sqlx::Result<ImportReport> {
+    let mut tx = db.begin().await?;
+    let blueprint = &content.blueprint;
+    let exam_id = sqlx::query_scalar!(
+        r#"INSERT INTO exams (id, slug, blueprint, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (slug) DO UPDATE SET blueprint = EXCLUDED.blueprint,
+             updated_at = CASE WHEN exams.blueprint = EXCLUDED.blueprint THEN exams.updated_at ELSE EXCLUDED.updated_at END
+           RETURNING id"#,
+        Uuid::new_v4(),
+        blueprint.slug,
+        Json(blueprint) as _,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let existing: HashMap<String, (Uuid, Option<String>, i32, bool)> = sqlx::query!(
+        r#"SELECT q.id, q.key, q.retired, v.content_hash AS "hash?", v.number AS "number?"
+           FROM questions q LEFT JOIN question_versions v ON v.id = q.current_version
+           WHERE q.exam_id = $1"#,
+        exam_id
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.key, (r.id, r.hash, r.number.unwrap_or(0), r.retired)))
+    .collect();
+
+    let cases: HashMap<&str, &crate::exam::CaseStudy> = content.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut report = ImportReport::default();
+    let mut seen = Vec::with_capacity(content.questions.len());
+    for sourced in &content.questions {
+        let q = &sourced.question;
+        seen.push(q.id.clone());
+        let version = VersionContent {
+            question: q.clone(),
+            case: q.case.as_deref().and_then(|c| cases.get(c)).map(|c| (*c).clone()),
+        };
+        let hash = content_hash(&version);
+        let (question_id, number) = match existing.get(&q.id) {
+            Some((id, Some(old), _, retired)) if *old == hash => {
+                if *retired {
+                    sqlx::query!("UPDATE questions SET retired = false WHERE id = $1", id).execute(&mut *tx).await?;
+                }
+                report.unchanged += 1;
+                continue;
+            }
+            Some((id, _, number, _)) => {
+                report.changed += 1;
+                (*id, number + 1)
+            }
+            None => {
+                let id = Uuid::new_v4();
+                sqlx::query!(
+                    r#"INSERT INTO questions (id, exam_id, key, domain, kind, case_key, tags, source)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+                    id,
+                    exam_id,
+                    q.id,
+                    q.domain,
+                    q.body.kind().as_str(),
+                    q.case,
+                    &q.tags,
+                    sourced.file
+                )
+                .execute(&mut *tx)
+                .await?;
+                report.added += 1;
+                (id, 1)
+            }
+        };
+        let version_id = Uuid::new_v4();
+        sqlx::query!(
+            r#"INSERT INTO question_versions (id, question_id, number, content_hash, content, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6)"#,
+            version_id,
+            question_id,
+            number,
+            hash,
+            Json(&version) as _,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            r#"UPDATE questions SET current_version = $2, domain = $3, kind = $4, case_key = $5, tags = $6,
+                 source = $7, retired = false
+               WHERE id = $1"#,
+            question_id,
+            version_id,
+            q.domain,
+            q.body.kind().as_str(),
+            q.case,
+            &q.tags,
+            sourced.file
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    report.retired = sqlx::query!(
+        "UPDATE questions SET retired = true WHERE exam_id = $1 AND NOT retired AND NOT (key = ANY($2))",
+        exam_id,
+        &seen
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as usize;
+    tx.commit().await?;
+    Ok(report)
+}
+
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Exam>> {
+    let rows = sqlx::query!(r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>" FROM exams ORDER BY slug"#)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| Exam { id: r.id, blueprint: r.blueprint.0 }).collect())
+}
+
+pub async fn by_slug(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Exam>> {
+    let row = sqlx::query!(r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>" FROM exams WHERE slug = $1"#, slug)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| Exam { id: r.id, blueprint: r.blueprint.0 }))
+}
+
+/// Tags in use by an exam's live questions, with how many questions carry each.
+pub async fn tags(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT tag AS "tag!", count(*) AS "n!" FROM questions, unnest(tags) AS tag
+           WHERE exam_id = $1 AND NOT retired GROUP BY tag ORDER BY tag"#,
+        exam
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.tag, r.n)).collect())
+}
+
+/// Reads question versions by id, for the in-memory cache.
+pub async fn versions(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<(Uuid, VersionContent)>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, content AS "content: Json<VersionContent>" FROM question_versions WHERE id = ANY($1)"#,
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.content.0)).collect())
+}
+
+/// A live question the draw may pick, with what this learner did with it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub version_id: Uuid,
+    pub domain: String,
+    pub case_key: Option<String>,
+    pub shuffled_len: usize,
+    pub last_seen: Option<OffsetDateTime>,
+    pub last_missed: Option<OffsetDateTime>,
+}
+
+/// Every live question of an exam (optionally only those with `tag`), with
+/// when `user` last saw it and last got it wrong.
+pub async fn candidates(
+    db: impl PgExecutor<'_>,
+    exam: Uuid,
+    user: Uuid,
+    tag: Option<&str>,
+) -> sqlx::Result<Vec<Candidate>> {
+    let rows = sqlx::query!(
+        r#"SELECT q.current_version AS "version_id!", q.domain, q.case_key,
+                  v.content AS "content: Json<VersionContent>",
+                  h.last_seen, h.last_missed
+           FROM questions q
+           JOIN question_versions v ON v.id = q.current_version
+           LEFT JOIN LATERAL (
+               SELECT max(a.started_at) AS last_seen,
+                      max(a.started_at) FILTER (WHERE i.correct = false) AS last_missed
+               FROM items i
+               JOIN attempts a ON a.id = i.attempt_id
+               JOIN question_versions hv ON hv.id = i.version_id
+               WHERE a.user_id = $2 AND hv.question_id = q.id
+           ) h ON true
+           WHERE q.exam_id = $1 AND NOT q.retired AND ($3::text IS NULL OR $3 = ANY(q.tags))
+           ORDER BY q.key"#,
+        exam,
+        user,
+        tag
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Candidate {
+            version_id: r.version_id,
+            domain: r.domain,
+            case_key: r.case_key,
+            shuffled_len: r.content.0.question.body.shuffled_len(),
+            last_seen: r.last_seen,
+            last_missed: r.last_missed,
+        })
+        .collect())
+}

@@ -1,0 +1,122 @@
+//! The result of a finished attempt: the estimated scaled score, pass or
+//! fail, a bar per domain, then every item with its key and explanations.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::attempts::{ItemView, clock, load_own};
+use super::session::{Chrome, CurrentUser};
+use super::{AppError, AppState, Result};
+use crate::exam::Visibility;
+use crate::exam::scoring::{DomainScore, Score};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/attempts/{id}/result", get(show_result))
+}
+
+#[derive(Deserialize, Default)]
+struct Filter {
+    /// `incorrect`, `flagged`, or all when absent.
+    show: Option<String>,
+    domain: Option<String>,
+    notice: Option<String>,
+}
+
+pub struct DomainBar {
+    pub score: DomainScore,
+    pub percent: u32,
+}
+
+#[derive(Template)]
+#[template(path = "results/result.html")]
+struct ResultPage {
+    chrome: Chrome,
+    attempt_id: Uuid,
+    exam_title: String,
+    mode_label: &'static str,
+    score: Score,
+    weighted: String,
+    pass_mark: u32,
+    scale_min: u32,
+    scale_max: u32,
+    bars: Vec<DomainBar>,
+    time_used: String,
+    expired: bool,
+    real_conditions: bool,
+    unscored: Vec<i32>,
+    items: Vec<ItemView>,
+    shown: usize,
+    total: usize,
+    show: String,
+    domain: String,
+    domains: Vec<String>,
+    notice: Option<&'static str>,
+}
+
+async fn show_result(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    chrome: Chrome,
+    Path(id): Path<Uuid>,
+    Query(filter): Query<Filter>,
+) -> Result<Response> {
+    let (attempt, items) = load_own(&state, id, session.user.id.0).await?;
+    if !attempt.is_finished() {
+        return Ok(Redirect::to(&format!("/attempts/{id}/review")).into_response());
+    }
+    let score = attempt
+        .score
+        .clone()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("finished attempt {id} has no score")))?;
+    let ids: Vec<Uuid> = items.iter().map(|i| i.version_id).collect();
+    let versions = state.versions.get_many(&state.db, &ids).await?;
+    let show = filter.show.unwrap_or_default();
+    let domain = filter.domain.unwrap_or_default();
+    let visibility = Visibility::of(attempt.mode, true, true);
+    let views: Vec<ItemView> = items
+        .iter()
+        .filter(|i| match show.as_str() {
+            "incorrect" => i.correct != Some(true),
+            "flagged" => i.flagged,
+            _ => true,
+        })
+        .filter(|i| domain.is_empty() || i.domain == domain)
+        .filter_map(|i| versions.get(&i.version_id).map(|v| ItemView::new(i, v, visibility)))
+        .collect();
+    let b = &attempt.blueprint;
+    let page = ResultPage {
+        chrome,
+        attempt_id: id,
+        exam_title: b.title.clone(),
+        mode_label: attempt.mode.label(),
+        weighted: format!("{:.1}", score.weighted_percent),
+        pass_mark: b.scale.pass,
+        scale_min: b.scale.min,
+        scale_max: b.scale.max,
+        bars: score
+            .domains
+            .iter()
+            .filter(|d| d.total > 0)
+            .map(|d| DomainBar { score: d.clone(), percent: d.percent().round() as u32 })
+            .collect(),
+        score,
+        time_used: clock((attempt.finished_at.unwrap_or(attempt.started_at) - attempt.started_at).whole_seconds()),
+        expired: attempt.finished_reason.as_deref() == Some("expired"),
+        real_conditions: attempt.settings.real_conditions,
+        unscored: items.iter().filter(|i| !i.scored).map(|i| i.position).collect(),
+        shown: views.len(),
+        total: items.len(),
+        items: views,
+        show,
+        domain,
+        domains: b.domains.iter().map(|d| d.code.clone()).collect(),
+        notice: (filter.notice.as_deref() == Some("time-up"))
+            .then_some("Time is up. Your attempt was graded with every answer saved before the deadline."),
+    };
+    Ok(Html(page.render()?).into_response())
+}
