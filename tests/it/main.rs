@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod bank;
+mod browser;
 mod exam_flow;
 mod helpers;
 mod web_basics;
