@@ -761,8 +761,13 @@ async fn a_full_mock_is_taken_by_keyboard_with_flags_palette_and_a_reload() {
             && counts.contains(&format!("{} flagged", flagged.len())),
         "{counts}"
     );
-    assert_eq!(web.count(".review-list .cell.answered").await, answered.len());
-    assert_eq!(web.count(".review-list .cell.flagged").await, flagged.len());
+    assert_eq!(web.count(".review-list ol .cell.answered").await, answered.len());
+    assert_eq!(web.count(".review-list ol .cell.flagged").await, flagged.len());
+    let listed = |id: &str| format!("return [...document.querySelectorAll('#{id} a')].map(a => Number(a.textContent))");
+    let jump_flagged: BTreeSet<usize> = serde_json::from_value(web.js(&listed("flagged-list")).await).unwrap();
+    assert_eq!(jump_flagged, flagged, "the review lists every flagged item to jump to");
+    let jump_unanswered: BTreeSet<usize> = serde_json::from_value(web.js(&listed("unanswered-list")).await).unwrap();
+    assert_eq!(jump_unanswered, (1..=65).filter(|p| !answered.contains(p)).collect(), "and every unanswered one");
     web.assert_fits_a_phone("the review page").await;
 
     web.click(".submit-form button[type=submit]").await;
