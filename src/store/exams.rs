@@ -74,7 +74,7 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
             case: q.case.as_deref().and_then(|c| cases.get(c)).map(|c| (*c).clone()),
         };
         let hash = content_hash(&version);
-        let (question_id, number) = match existing.get(&q.id) {
+        let number = match existing.get(&q.id) {
             Some((id, Some(old), _, retired)) if *old == hash => {
                 if *retired {
                     sqlx::query!("UPDATE questions SET retired = false WHERE id = $1", id).execute(&mut *tx).await?;
@@ -82,30 +82,32 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
                 report.unchanged += 1;
                 continue;
             }
-            Some((id, _, number, _)) => {
+            Some((_, _, number, _)) => {
                 report.changed += 1;
-                (*id, number + 1)
+                number + 1
             }
             None => {
-                let id = Uuid::new_v4();
-                sqlx::query!(
-                    r#"INSERT INTO questions (id, exam_id, key, domain, kind, case_key, tags, source)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-                    id,
-                    exam_id,
-                    q.id,
-                    q.domain,
-                    q.body.kind().as_str(),
-                    q.case,
-                    &q.tags,
-                    sourced.file
-                )
-                .execute(&mut *tx)
-                .await?;
                 report.added += 1;
-                (id, 1)
+                1
             }
         };
+        let question_id = sqlx::query_scalar!(
+            r#"INSERT INTO questions (id, exam_id, key, domain, kind, case_key, tags, source)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (exam_id, key) DO UPDATE SET domain = EXCLUDED.domain, kind = EXCLUDED.kind,
+                 case_key = EXCLUDED.case_key, tags = EXCLUDED.tags, source = EXCLUDED.source, retired = false
+               RETURNING id"#,
+            Uuid::new_v4(),
+            exam_id,
+            q.id,
+            q.domain,
+            q.body.kind().as_str(),
+            q.case,
+            &q.tags,
+            sourced.file
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         let version_id = Uuid::new_v4();
         sqlx::query!(
             r#"INSERT INTO question_versions (id, question_id, number, content_hash, content, created_at)
@@ -119,20 +121,9 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query!(
-            r#"UPDATE questions SET current_version = $2, domain = $3, kind = $4, case_key = $5, tags = $6,
-                 source = $7, retired = false
-               WHERE id = $1"#,
-            question_id,
-            version_id,
-            q.domain,
-            q.body.kind().as_str(),
-            q.case,
-            &q.tags,
-            sourced.file
-        )
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query!("UPDATE questions SET current_version = $2 WHERE id = $1", question_id, version_id)
+            .execute(&mut *tx)
+            .await?;
     }
     report.retired = sqlx::query!(
         "UPDATE questions SET retired = true WHERE exam_id = $1 AND NOT retired AND NOT (key = ANY($2))",

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{ApiClient, TestApp, json_of, key_of, location, secrets_of};
+use crate::helpers::{ApiClient, TestApp, first_item_touched, json_of, key_of, location, secrets_of};
 
 /// Every string in a JSON document, keys included, joined: what a client
 /// could read, whatever the escaping of the raw text.
@@ -142,14 +142,7 @@ async fn another_learners_token_cannot_read_save_into_or_submit_my_attempt() {
     let (_, list) = api.get("/api/v1/attempts").await;
     assert_eq!(list["attempts"], json!([]), "my attempts are not in their list");
 
-    let touched: bool = sqlx::query_scalar(
-        "SELECT answered OR finished_at IS NOT NULL FROM items JOIN attempts ON id = attempt_id WHERE id = $1 AND position = 1",
-    )
-    .bind(id)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    assert!(!touched);
+    assert!(!first_item_touched(&app.db, id).await, "nothing of the attempt changed");
 }
 
 #[tokio::test]

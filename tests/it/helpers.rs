@@ -365,6 +365,19 @@ pub async fn item_body(db: &PgPool, attempt: uuid::Uuid, n: i32) -> (Vec<i32>, m
     (order, content.0.question.body)
 }
 
+/// Whether the attempt's first item was answered or the attempt finished:
+/// what an intruder must not be able to cause.
+pub async fn first_item_touched(db: &PgPool, attempt: uuid::Uuid) -> bool {
+    sqlx::query_scalar(
+        "SELECT answered OR finished_at IS NOT NULL FROM items JOIN attempts ON id = attempt_id
+         WHERE id = $1 AND position = 1",
+    )
+    .bind(attempt)
+    .fetch_one(db)
+    .await
+    .expect("the attempt has a first item")
+}
+
 /// A client of the JSON API holding only a bearer token: no cookie store,
 /// so nothing but the token can authenticate it.
 pub struct ApiClient {

@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod bank;
 mod browser;
+mod content_load;
 mod exam_flow;
 mod helpers;
 mod web_basics;
