@@ -199,14 +199,26 @@ pub struct Save<'a> {
     pub grace: time::Duration,
 }
 
+/// What a save came to; `seq` is the item's stored sequence number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveOutcome {
     Saved {
         seq: i64,
     },
     NotFound,
-    Finished,
-    TimeUp,
+    /// Submitted, or graded when its time ran out (`expired`).
+    Finished {
+        expired: bool,
+        seq: i64,
+    },
+    /// Past the deadline and its grace, not yet graded.
+    TimeUp {
+        seq: i64,
+    },
+    /// A checked practice answer cannot change (its flag and strikes can).
+    Locked {
+        seq: i64,
+    },
     /// A newer save (another tab, a later retry) is already stored.
     Stale {
         seq: i64,
@@ -214,19 +226,23 @@ pub enum SaveOutcome {
 }
 
 /// Saves a response with one guarded statement: only into the learner's
-/// own attempt, while it runs, before its deadline (plus grace), and only
-/// if no newer save got there first. The reply says why not.
+/// own attempt, while it runs, before its deadline (plus grace), never
+/// changing a checked answer, and only if no newer save got there first.
+/// The reply says why not.
 pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOutcome> {
     let answered = s.response.is_some_and(|r| !r.is_empty());
     let cutoff = s.now - s.grace;
     let row = sqlx::query!(
         r#"WITH target AS (
-               SELECT a.id, a.finished_at, a.deadline, i.seq, i.checked_at
+               SELECT a.id, a.finished_at, a.finished_reason, a.deadline, i.seq,
+                      -- A checked answer is final: a save may keep it (or send
+                      -- none, from a disabled fieldset) but not change it.
+                      (i.checked_at IS NOT NULL AND $5::jsonb IS NOT NULL
+                       AND i.response IS DISTINCT FROM $5::jsonb) AS changes_checked
                FROM attempts a JOIN items i ON i.attempt_id = a.id AND i.position = $3
                WHERE a.id = $1 AND a.user_id = $2
            ), updated AS (
                UPDATE items i SET
-                   -- A checked answer is final; its flag and strikes may still change.
                    response = CASE WHEN i.checked_at IS NULL THEN $5 ELSE i.response END,
                    answered = CASE WHEN i.checked_at IS NULL THEN $6 ELSE i.answered END,
                    flagged = COALESCE($7, i.flagged), struck = COALESCE($8, i.struck),
@@ -235,10 +251,11 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                    correct = COALESCE(i.correct, $11)
                FROM target t
                WHERE i.attempt_id = t.id AND i.position = $3 AND t.finished_at IS NULL
-                 AND (t.deadline IS NULL OR t.deadline >= $10) AND t.seq < $4
+                 AND (t.deadline IS NULL OR t.deadline >= $10) AND t.seq < $4 AND NOT t.changes_checked
                RETURNING i.seq
            )
-           SELECT t.finished_at, t.deadline, t.seq, (SELECT seq FROM updated) AS new_seq
+           SELECT t.finished_at, t.finished_reason, t.deadline, t.seq, t.changes_checked AS "changes_checked!",
+                  (SELECT seq FROM updated) AS new_seq
            FROM target t"#,
         s.attempt,
         s.user,
@@ -255,11 +272,15 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(SaveOutcome::NotFound) };
+    let seq = row.seq;
     Ok(match row.new_seq {
         Some(seq) => SaveOutcome::Saved { seq },
-        None if row.finished_at.is_some() => SaveOutcome::Finished,
-        None if row.deadline.is_some_and(|d| d < cutoff) => SaveOutcome::TimeUp,
-        None => SaveOutcome::Stale { seq: row.seq },
+        None if row.finished_at.is_some() => {
+            SaveOutcome::Finished { expired: row.finished_reason.as_deref() == Some("expired"), seq }
+        }
+        None if row.deadline.is_some_and(|d| d < cutoff) => SaveOutcome::TimeUp { seq },
+        None if row.changes_checked => SaveOutcome::Locked { seq },
+        None => SaveOutcome::Stale { seq },
     })
 }
 

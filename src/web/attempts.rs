@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::item_facts::ItemFacts;
 use super::session::{Chrome, CurrentUser};
 use super::versions::RenderedVersion;
 use super::{AppError, AppState, Result};
@@ -51,7 +52,30 @@ async fn load_own_items(state: &AppState, id: Uuid, user: Uuid, position: Option
         attempts::finish(&state.db, id, Some(user), "expired", state.clock.now()).await?;
         return attempts::load(&state.db, id, user, position).await?.ok_or(AppError::NotFound);
     }
+    state.item_facts.remember(&attempt, &items);
     Ok((attempt, items))
+}
+
+/// The unchanging facts of the learner's own item: from memory, or read
+/// once. Someone else's item is not found.
+async fn own_item_facts(state: &AppState, id: Uuid, user: Uuid, position: i32) -> Result<Arc<ItemFacts>> {
+    let facts = match state.item_facts.get(id, position) {
+        Some(facts) => facts,
+        None => {
+            let (attempt, item) = load_own_item(state, id, user, position).await?;
+            Arc::new(ItemFacts {
+                user_id: attempt.user_id,
+                mode: attempt.mode,
+                item_count: attempt.item_count,
+                version_id: item.version_id,
+                option_order: item.option_order,
+            })
+        }
+    };
+    if facts.user_id != user {
+        return Err(AppError::NotFound);
+    }
+    Ok(facts)
 }
 
 /// Grades every attempt past its deadline that no request has touched:
@@ -347,11 +371,15 @@ async fn render_item(
 }
 
 pub async fn version_of(state: &AppState, item: &Item) -> Result<Arc<RenderedVersion>> {
+    version(state, item.version_id).await
+}
+
+async fn version(state: &AppState, id: Uuid) -> Result<Arc<RenderedVersion>> {
     state
         .versions
-        .get(&state.db, item.version_id)
+        .get(&state.db, id)
         .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("question version {} missing", item.version_id)))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("question version {id} missing")))
 }
 
 /// A save as the JSON autosave and the API send it.
@@ -372,64 +400,42 @@ pub struct SaveRequest {
 #[derive(Debug, Serialize)]
 pub struct SaveReply {
     pub status: &'static str,
-    pub seq: i64,
+    /// The stored seq; None when the save was refused before reaching the
+    /// item (an invalid response).
+    pub seq: Option<i64>,
     pub message: String,
 }
 
 /// What a save came to, for the learner.
 pub enum Saved {
     Ok(i64),
-    Refused(StatusCode, &'static str, String, i64),
+    Refused(StatusCode, &'static str, String, Option<i64>),
 }
 
 /// Validates and saves one item: the shared core of the form post, the
-/// JSON autosave and the API.
+/// JSON autosave and the API. With the item's facts in memory this is one
+/// statement: the guarded upsert decides ownership, time, order and locks.
 pub async fn save_response(state: &AppState, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) -> Result<Saved> {
-    let (attempt, item) = load_own_item(state, id, user, n).await?;
-    let item = &item;
-    if attempt.is_finished() {
-        return Ok(finished_reply(&attempt, item.seq));
-    }
-    let version = version_of(state, item).await?;
+    let facts = own_item_facts(state, id, user, n).await?;
+    let version = version(state, facts.version_id).await?;
     let body = &version.content.question.body;
-    let response = match display::to_canonical(body, &item.option_order, &req.response) {
+    let invalid = |message: String| Ok(Saved::Refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, None));
+    let response = match display::to_canonical(body, &facts.option_order, &req.response) {
         Ok(r) => r,
         Err(ResponseError::TooMany { allowed }) => {
-            return Ok(Saved::Refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("Choose at most {allowed} options; your previous answer is kept."),
-                item.seq,
-            ));
+            return invalid(format!("Choose at most {allowed} options; your previous answer is kept."));
         }
         Err(ResponseError::OutOfRange) => {
             return Err(AppError::Invalid("That answer does not fit this question.".into()));
         }
     };
-    // A checked practice answer is final: a save may still flag or strike,
-    // but one that tries to change the answer is refused. (A form with the
-    // answer fieldset disabled sends no answer at all.)
-    if item.checked && response.is_some() && response != item.response {
-        return Ok(Saved::Refused(
-            StatusCode::CONFLICT,
-            "locked",
-            "This answer was already checked and can no longer change.".into(),
-            item.seq,
-        ));
-    }
-    let check =
-        (req.check && attempt.mode.immediate_feedback() && !item.checked).then(|| body.is_correct(response.as_ref()));
-    let response = if item.checked { item.response.clone() } else { response };
+    let check = (req.check && facts.mode.immediate_feedback()).then(|| body.is_correct(response.as_ref()));
     if check.is_some() && response.is_none() {
-        return Ok(Saved::Refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Answer the question before checking it.".into(),
-            item.seq,
-        ));
+        return invalid("Answer the question before checking it.".into());
     }
     let struck: Option<Vec<i32>> = req.struck.as_ref().map(|s| {
-        let mut s: Vec<i32> = s.iter().copied().filter(|&p| p >= 0 && (p as usize) < item.option_order.len()).collect();
+        let mut s: Vec<i32> =
+            s.iter().copied().filter(|&p| p >= 0 && (p as usize) < facts.option_order.len()).collect();
         s.sort_unstable();
         s.dedup();
         s
@@ -453,43 +459,52 @@ pub async fn save_response(state: &AppState, user: Uuid, id: Uuid, n: i32, req: 
     Ok(match outcome {
         SaveOutcome::Saved { seq } => Saved::Ok(seq),
         SaveOutcome::NotFound => return Err(AppError::NotFound),
-        SaveOutcome::Finished => finished_reply(&attempt, item.seq),
-        SaveOutcome::TimeUp => {
+        SaveOutcome::Finished { expired: true, seq } => time_up(seq),
+        SaveOutcome::Finished { expired: false, seq } => Saved::Refused(
+            StatusCode::CONFLICT,
+            "finished",
+            "This attempt was already submitted; answers can no longer change.".into(),
+            Some(seq),
+        ),
+        SaveOutcome::TimeUp { seq } => {
             attempts::finish(&state.db, id, Some(user), "expired", state.clock.now()).await?;
-            Saved::Refused(StatusCode::CONFLICT, "time_up", TIME_UP.into(), item.seq)
+            time_up(seq)
         }
+        // A form with the answer fieldset disabled sends no answer at all,
+        // so this is a real attempt to change a checked practice answer.
+        SaveOutcome::Locked { seq } => Saved::Refused(
+            StatusCode::CONFLICT,
+            "locked",
+            "This answer was already checked and can no longer change.".into(),
+            Some(seq),
+        ),
         SaveOutcome::Stale { seq } => Saved::Refused(
             StatusCode::CONFLICT,
             "stale",
             "A newer answer to this question was saved (another tab or a retry); reload to see it.".into(),
-            seq,
+            Some(seq),
         ),
     })
+}
+
+fn time_up(seq: i64) -> Saved {
+    Saved::Refused(
+        StatusCode::CONFLICT,
+        "time_up",
+        "Time is up: this answer arrived after the deadline and was not saved. Every answer saved before it counts."
+            .into(),
+        Some(seq),
+    )
 }
 
 /// The JSON answer to a save, the same for the autosave script and the API:
 /// the refusal's status code with its reason, or 200 with the stored seq.
 pub fn save_reply(saved: Saved) -> Response {
     match saved {
-        Saved::Ok(seq) => Json(SaveReply { status: "saved", seq, message: "Saved".into() }).into_response(),
+        Saved::Ok(seq) => Json(SaveReply { status: "saved", seq: Some(seq), message: "Saved".into() }).into_response(),
         Saved::Refused(code, status, message, seq) => (code, Json(SaveReply { status, seq, message })).into_response(),
     }
 }
-
-fn finished_reply(attempt: &Attempt, seq: i64) -> Saved {
-    if attempt.finished_reason.as_deref() == Some("expired") {
-        return Saved::Refused(StatusCode::CONFLICT, "time_up", TIME_UP.into(), seq);
-    }
-    Saved::Refused(
-        StatusCode::CONFLICT,
-        "finished",
-        "This attempt was already submitted; answers can no longer change.".into(),
-        seq,
-    )
-}
-
-const TIME_UP: &str =
-    "Time is up: this answer arrived after the deadline and was not saved. Every answer saved before it counts.";
 
 /// The item form as browsers send it (fields may repeat).
 struct ItemForm {
@@ -562,11 +577,11 @@ async fn save_item(
     }
 
     // A form post: save, then go where the learner asked.
-    let (attempt, item) = load_own_item(&state, id, user, n).await?;
-    let version = version_of(&state, &item).await?;
+    let facts = own_item_facts(&state, id, user, n).await?;
+    let version = version(&state, facts.version_id).await?;
     let form =
-        parse_item_form(&body, version.content.question.body.kind(), item.option_order.len(), version.prompts.len());
-    let total = attempt.item_count;
+        parse_item_form(&body, version.content.question.body.kind(), facts.option_order.len(), version.prompts.len());
+    let total = facts.item_count;
     match save_response(&state, user, id, n, &form.save).await? {
         // Navigation goes on even when the answer itself was not taken.
         Saved::Ok(_) | Saved::Refused(_, "stale" | "locked", _, _) => {}

@@ -12,6 +12,7 @@ pub mod exams;
 pub mod form;
 pub mod health;
 pub mod home;
+pub mod item_facts;
 pub mod results;
 pub mod session;
 pub mod versions;
@@ -44,11 +45,12 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub versions: Arc<versions::VersionCache>,
+    pub item_facts: Arc<item_facts::ItemFactsCache>,
 }
 
 impl AppState {
     pub fn new(db: PgPool, config: Arc<Config>, clock: Clock) -> Self {
-        AppState { db, config, clock, versions: Default::default() }
+        AppState { db, config, clock, versions: Default::default(), item_facts: Default::default() }
     }
 
     pub fn grace(&self) -> time::Duration {

@@ -539,7 +539,7 @@ fn document() -> Value {
                 "required": ["status", "seq", "message"],
                 "properties": {
                     "status": { "type": "string", "enum": ["saved", "stale", "locked", "time_up", "finished", "invalid"] },
-                    "seq": { "type": "integer", "description": "The stored seq." },
+                    "seq": { "type": ["integer", "null"], "description": "The stored seq; null when the response was refused as `invalid` before reaching the item." },
                     "message": { "type": "string" }
                 }
             }),
