@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use crate::helpers::{TestApp, first_item_touched, key_of, location, secrets_of, wrong_answer_of};
+use crate::helpers::{TestApp, first_item_touched, item_body, key_of, location, secrets_of, wrong_answer_of};
 
 fn text_between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
     let from = page.find(start).map(|i| i + start.len()).unwrap_or(0);
@@ -179,6 +179,40 @@ async fn a_late_older_save_never_overwrites_a_newer_one() {
         .await
         .unwrap();
     assert!(correct, "the newer, right answer stood");
+}
+
+#[tokio::test]
+async fn a_multiple_response_item_refuses_more_choices_than_it_asks_for() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let id = app.start(&[("mode", "exam")]).await;
+    let mut multiple = None;
+    for n in 1..=65 {
+        if let (_, mockexam::exam::Body::Multiple { key, options }) = item_body(&app.db, id, n).await {
+            multiple = Some((n, key.len(), options.len()));
+            break;
+        }
+    }
+    let (n, allowed, shown) = multiple.expect("a mock holds a multiple-response item");
+    let right = key_of(&app.db, id, n).await;
+    assert_eq!(app.save_json(id, n, json!({ "seq": 1, "response": right })).await.status(), StatusCode::OK);
+
+    let too_many: Vec<usize> = (0..shown).take(allowed + 1).collect();
+    let refused = app.save_json(id, n, json!({ "seq": 2, "response": { "choice": too_many } })).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let reply: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(reply["status"], "invalid");
+    assert!(reply["message"].as_str().unwrap().contains(&format!("at most {allowed}")), "{reply}");
+    let page = app.get_text(&format!("/attempts/{id}/items/{n}")).await;
+    assert!(page.contains(&format!("Select {allowed} options.")), "the page shows the count");
+    app.submit(id).await;
+    let correct: bool = sqlx::query_scalar("SELECT correct FROM items WHERE attempt_id = $1 AND position = $2")
+        .bind(id)
+        .bind(n)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(correct, "the earlier answer was kept");
 }
 
 #[tokio::test]
