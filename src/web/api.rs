@@ -172,8 +172,9 @@ struct AttemptList {
     attempts: Vec<AttemptSummaryJson>,
 }
 
+/// What every view of an attempt starts with.
 #[derive(Serialize)]
-struct AttemptSummaryJson {
+struct AttemptHead {
     id: Uuid,
     exam: String,
     exam_title: String,
@@ -182,9 +183,15 @@ struct AttemptSummaryJson {
     started_at: OffsetDateTime,
     #[serde(serialize_with = "rfc3339::option")]
     deadline: Option<OffsetDateTime>,
+    finished: bool,
     #[serde(serialize_with = "rfc3339::option")]
     finished_at: Option<OffsetDateTime>,
-    finished: bool,
+}
+
+#[derive(Serialize)]
+struct AttemptSummaryJson {
+    #[serde(flatten)]
+    head: AttemptHead,
     scaled: Option<u32>,
     passed: Option<bool>,
     answered: i64,
@@ -194,21 +201,12 @@ struct AttemptSummaryJson {
 
 #[derive(Serialize)]
 struct AttemptJson {
-    id: Uuid,
-    exam: String,
-    exam_title: String,
-    mode: Mode,
-    #[serde(serialize_with = "rfc3339::required")]
-    started_at: OffsetDateTime,
-    #[serde(serialize_with = "rfc3339::option")]
-    deadline: Option<OffsetDateTime>,
+    #[serde(flatten)]
+    head: AttemptHead,
     /// Whole seconds, rounded up; null when untimed or finished.
     time_left_seconds: Option<i64>,
     /// The same as the page's countdown shows it, e.g. `129:58`.
     time_left: Option<String>,
-    finished: bool,
-    #[serde(serialize_with = "rfc3339::option")]
-    finished_at: Option<OffsetDateTime>,
     finished_reason: Option<String>,
     answered: usize,
     flagged: usize,
@@ -435,14 +433,16 @@ async fn list_attempts(
         .into_iter()
         .map(|a| AttemptSummaryJson {
             url: format!("/api/v1/attempts/{}", a.id),
-            id: a.id,
-            exam: a.exam_slug,
-            exam_title: a.exam_title,
-            mode: a.mode,
-            started_at: a.started_at,
-            deadline: a.deadline,
-            finished_at: a.finished_at,
-            finished: a.finished_at.is_some(),
+            head: AttemptHead {
+                id: a.id,
+                exam: a.exam_slug,
+                exam_title: a.exam_title,
+                mode: a.mode,
+                started_at: a.started_at,
+                deadline: a.deadline,
+                finished: a.finished_at.is_some(),
+                finished_at: a.finished_at,
+            },
             scaled: a.score.as_ref().map(|s| s.scaled),
             passed: a.score.as_ref().map(|s| s.passed),
             answered: a.answered,
@@ -468,16 +468,18 @@ async fn show_attempt(
     let running = !attempt.is_finished();
     let deadline = attempt.deadline.filter(|_| running);
     Ok(Json(AttemptJson {
-        id,
-        exam: attempt.blueprint.slug.clone(),
-        exam_title: attempt.blueprint.title.clone(),
-        mode: attempt.mode,
-        started_at: attempt.started_at,
-        deadline: attempt.deadline,
+        head: AttemptHead {
+            id,
+            exam: attempt.blueprint.slug.clone(),
+            exam_title: attempt.blueprint.title.clone(),
+            mode: attempt.mode,
+            started_at: attempt.started_at,
+            deadline: attempt.deadline,
+            finished: attempt.is_finished(),
+            finished_at: attempt.finished_at,
+        },
         time_left_seconds: deadline.map(|d| seconds_left(d, now)),
         time_left: deadline.map(|d| time_left(d, now)),
-        finished: attempt.is_finished(),
-        finished_at: attempt.finished_at,
         finished_reason: attempt.finished_reason.clone(),
         answered: items.iter().filter(|i| i.answered).count(),
         flagged: items.iter().filter(|i| i.flagged).count(),

@@ -63,13 +63,7 @@ async fn own_item_facts(state: &AppState, id: Uuid, user: Uuid, position: i32) -
         Some(facts) => facts,
         None => {
             let (attempt, item) = load_own_item(state, id, user, position).await?;
-            Arc::new(ItemFacts {
-                user_id: attempt.user_id,
-                mode: attempt.mode,
-                item_count: attempt.item_count,
-                version_id: item.version_id,
-                option_order: item.option_order,
-            })
+            Arc::new(ItemFacts::of(&attempt, &item))
         }
     };
     if facts.user_id != user {

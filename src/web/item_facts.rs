@@ -24,6 +24,18 @@ pub struct ItemFacts {
     pub option_order: Vec<i32>,
 }
 
+impl ItemFacts {
+    pub fn of(attempt: &Attempt, item: &Item) -> Self {
+        ItemFacts {
+            user_id: attempt.user_id,
+            mode: attempt.mode,
+            item_count: attempt.item_count,
+            version_id: item.version_id,
+            option_order: item.option_order.clone(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ItemFactsCache {
     map: RwLock<HashMap<(Uuid, i32), Arc<ItemFacts>>>,
@@ -44,15 +56,7 @@ impl ItemFactsCache {
             map.clear();
         }
         for item in items {
-            map.entry((attempt.id, item.position)).or_insert_with(|| {
-                Arc::new(ItemFacts {
-                    user_id: attempt.user_id,
-                    mode: attempt.mode,
-                    item_count: attempt.item_count,
-                    version_id: item.version_id,
-                    option_order: item.option_order.clone(),
-                })
-            });
+            map.entry((attempt.id, item.position)).or_insert_with(|| Arc::new(ItemFacts::of(attempt, item)));
         }
     }
 }

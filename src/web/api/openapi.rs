@@ -56,6 +56,26 @@ fn changes() -> Value {
     json!([{ "bearerToken": [] }, { "sessionCookie": [], "csrfHeader": [] }])
 }
 
+/// An attempt as the API shows it: the fields every view starts with
+/// (`AttemptHead` in api.rs) and the view's own, all required.
+fn attempt_schema(own: Value) -> Value {
+    let nullable_date_time = json!({ "type": ["string", "null"], "format": "date-time" });
+    let mut properties = json!({
+        "id": { "type": "string", "format": "uuid" },
+        "exam": { "type": "string", "description": "The exam's slug." },
+        "exam_title": { "type": "string" },
+        "mode": schema("Mode"),
+        "started_at": { "type": "string", "format": "date-time" },
+        "deadline": nullable_date_time,
+        "finished": { "type": "boolean" },
+        "finished_at": nullable_date_time
+    });
+    let map = properties.as_object_mut().expect("an object");
+    map.extend(own.as_object().expect("an object").clone());
+    let required: Vec<&String> = map.keys().collect();
+    json!({ "type": "object", "required": required, "properties": map })
+}
+
 fn document() -> Value {
     let attempt_id = path_param("id", "The attempt's id.", json!({ "type": "string", "format": "uuid" }));
     let position =
@@ -378,25 +398,13 @@ fn document() -> Value {
         ),
         (
             "AttemptSummary",
-            json!({
-                "type": "object",
-                "required": ["id", "exam", "exam_title", "mode", "started_at", "deadline", "finished_at", "finished", "scaled", "passed", "answered", "items", "url"],
-                "properties": {
-                    "id": { "type": "string", "format": "uuid" },
-                    "exam": { "type": "string" },
-                    "exam_title": { "type": "string" },
-                    "mode": mode,
-                    "started_at": date_time,
-                    "deadline": nullable_date_time,
-                    "finished_at": nullable_date_time,
-                    "finished": { "type": "boolean" },
-                    "scaled": { "type": ["integer", "null"], "description": "Once finished." },
-                    "passed": { "type": ["boolean", "null"], "description": "Once finished." },
-                    "answered": { "type": "integer" },
-                    "items": { "type": "integer" },
-                    "url": { "type": "string" }
-                }
-            }),
+            attempt_schema(json!({
+                "scaled": { "type": ["integer", "null"], "description": "Once finished." },
+                "passed": { "type": ["boolean", "null"], "description": "Once finished." },
+                "answered": { "type": "integer" },
+                "items": { "type": "integer" },
+                "url": { "type": "string" }
+            })),
         ),
         (
             "AttemptList",
@@ -421,27 +429,15 @@ fn document() -> Value {
         ),
         (
             "Attempt",
-            json!({
-                "type": "object",
-                "required": ["id", "exam", "exam_title", "mode", "started_at", "deadline", "time_left_seconds", "time_left", "finished", "finished_at", "finished_reason", "answered", "flagged", "items", "result_url"],
-                "properties": {
-                    "id": { "type": "string", "format": "uuid" },
-                    "exam": { "type": "string" },
-                    "exam_title": { "type": "string" },
-                    "mode": mode,
-                    "started_at": date_time,
-                    "deadline": nullable_date_time,
-                    "time_left_seconds": { "type": ["integer", "null"], "description": "Whole seconds, rounded up; null when untimed or finished. The server's clock decides." },
-                    "time_left": { "type": ["string", "null"], "description": "The same as the page's countdown shows it, such as `129:58`." },
-                    "finished": { "type": "boolean" },
-                    "finished_at": nullable_date_time,
-                    "finished_reason": { "type": ["string", "null"], "enum": ["submitted", "expired", null] },
-                    "answered": { "type": "integer" },
-                    "flagged": { "type": "integer" },
-                    "items": { "type": "array", "items": schema("ItemStatus") },
-                    "result_url": { "type": ["string", "null"] }
-                }
-            }),
+            attempt_schema(json!({
+                "time_left_seconds": { "type": ["integer", "null"], "description": "Whole seconds, rounded up; null when untimed or finished. The server's clock decides." },
+                "time_left": { "type": ["string", "null"], "description": "The same as the page's countdown shows it, such as `129:58`." },
+                "finished_reason": { "type": ["string", "null"], "enum": ["submitted", "expired", null] },
+                "answered": { "type": "integer" },
+                "flagged": { "type": "integer" },
+                "items": { "type": "array", "items": schema("ItemStatus") },
+                "result_url": { "type": ["string", "null"] }
+            })),
         ),
         (
             "Choice",
