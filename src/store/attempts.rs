@@ -64,7 +64,7 @@ impl Attempt {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Item {
     pub position: i32,
     pub version_id: Uuid,
@@ -131,54 +131,42 @@ pub async fn load(
     user: Uuid,
     position: Option<i32>,
 ) -> sqlx::Result<Option<(Attempt, Vec<Item>)>> {
-    let rows = sqlx::query!(
+    // One row: the attempt once, its items aggregated as JSON. (A plain join
+    // would repeat and decode the blueprint for each of 65 items.)
+    let row = sqlx::query!(
         r#"SELECT a.id, a.user_id, a.mode, a.blueprint AS "blueprint: Json<Blueprint>",
                   a.settings AS "settings: Json<Settings>", a.item_count, a.started_at, a.deadline, a.finished_at,
                   a.finished_reason, a.score AS "score: Json<Score>",
-                  i.position, i.version_id, i.domain, i.scored, i.option_order,
-                  i.response AS "response: Json<Response>", i.answered, i.flagged, i.struck, i.seq,
-                  i.checked_at IS NOT NULL AS "checked!", i.correct
-           FROM attempts a JOIN items i ON i.attempt_id = a.id
-           WHERE a.id = $1 AND a.user_id = $2 AND ($3::int IS NULL OR i.position = $3)
-           ORDER BY i.position"#,
+                  (SELECT COALESCE(json_agg(json_build_object(
+                              'position', i.position, 'version_id', i.version_id, 'domain', i.domain,
+                              'scored', i.scored, 'option_order', i.option_order, 'response', i.response,
+                              'answered', i.answered, 'flagged', i.flagged, 'struck', i.struck, 'seq', i.seq,
+                              'checked', i.checked_at IS NOT NULL, 'correct', i.correct) ORDER BY i.position), '[]')
+                   FROM items i WHERE i.attempt_id = a.id AND ($3::int IS NULL OR i.position = $3))
+                  AS "items!: Json<Vec<Item>>"
+           FROM attempts a
+           WHERE a.id = $1 AND a.user_id = $2"#,
         attempt,
         user,
         position
     )
-    .fetch_all(db)
+    .fetch_optional(db)
     .await?;
-    let Some(first) = rows.first() else { return Ok(None) };
+    let Some(row) = row else { return Ok(None) };
     let attempt = Attempt {
-        id: first.id,
-        user_id: first.user_id,
-        mode: Mode::parse(&first.mode).expect("the attempts.mode check admits only known modes"),
-        blueprint: first.blueprint.0.clone(),
-        settings: first.settings.0.clone(),
-        item_count: first.item_count,
-        started_at: first.started_at,
-        deadline: first.deadline,
-        finished_at: first.finished_at,
-        finished_reason: first.finished_reason.clone(),
-        score: first.score.as_ref().map(|s| s.0.clone()),
+        id: row.id,
+        user_id: row.user_id,
+        mode: Mode::parse(&row.mode).expect("the attempts.mode check admits only known modes"),
+        blueprint: row.blueprint.0,
+        settings: row.settings.0,
+        item_count: row.item_count,
+        started_at: row.started_at,
+        deadline: row.deadline,
+        finished_at: row.finished_at,
+        finished_reason: row.finished_reason,
+        score: row.score.map(|s| s.0),
     };
-    let items = rows
-        .into_iter()
-        .map(|r| Item {
-            position: r.position,
-            version_id: r.version_id,
-            domain: r.domain,
-            scored: r.scored,
-            option_order: r.option_order,
-            response: r.response.map(|j| j.0),
-            answered: r.answered,
-            flagged: r.flagged,
-            struck: r.struck,
-            seq: r.seq,
-            checked: r.checked,
-            correct: r.correct,
-        })
-        .collect();
-    Ok(Some((attempt, items)))
+    Ok(Some((attempt, row.items.0)))
 }
 
 /// One save of an item.
