@@ -188,6 +188,21 @@ struct AttemptHead {
     finished_at: Option<OffsetDateTime>,
 }
 
+impl AttemptHead {
+    fn of(attempt: &Attempt) -> Self {
+        AttemptHead {
+            id: attempt.id,
+            exam: attempt.blueprint.slug.clone(),
+            exam_title: attempt.blueprint.title.clone(),
+            mode: attempt.mode,
+            started_at: attempt.started_at,
+            deadline: attempt.deadline,
+            finished: attempt.is_finished(),
+            finished_at: attempt.finished_at,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct AttemptSummaryJson {
     #[serde(flatten)]
@@ -345,14 +360,8 @@ impl ItemJson {
 
 #[derive(Serialize)]
 struct ResultJson {
-    id: Uuid,
-    exam: String,
-    exam_title: String,
-    mode: Mode,
-    #[serde(serialize_with = "rfc3339::required")]
-    started_at: OffsetDateTime,
-    #[serde(serialize_with = "rfc3339::option")]
-    finished_at: Option<OffsetDateTime>,
+    #[serde(flatten)]
+    head: AttemptHead,
     finished_reason: Option<String>,
     scaled: u32,
     passed: bool,
@@ -468,16 +477,7 @@ async fn show_attempt(
     let running = !attempt.is_finished();
     let deadline = attempt.deadline.filter(|_| running);
     Ok(Json(AttemptJson {
-        head: AttemptHead {
-            id,
-            exam: attempt.blueprint.slug.clone(),
-            exam_title: attempt.blueprint.title.clone(),
-            mode: attempt.mode,
-            started_at: attempt.started_at,
-            deadline: attempt.deadline,
-            finished: attempt.is_finished(),
-            finished_at: attempt.finished_at,
-        },
+        head: AttemptHead::of(&attempt),
         time_left_seconds: deadline.map(|d| seconds_left(d, now)),
         time_left: deadline.map(|d| time_left(d, now)),
         finished_reason: attempt.finished_reason.clone(),
@@ -567,12 +567,7 @@ async fn result_of(state: &AppState, id: Uuid, user: Uuid) -> ApiResult<ResultJs
     }
     let Score { weighted_percent, scaled, passed, correct, total, .. } = *score;
     Ok(ResultJson {
-        id,
-        exam: attempt.blueprint.slug.clone(),
-        exam_title: attempt.blueprint.title.clone(),
-        mode: attempt.mode,
-        started_at: attempt.started_at,
-        finished_at: Some(*finished_at),
+        head: AttemptHead::of(&attempt),
         finished_reason: attempt.finished_reason.clone(),
         scaled,
         passed,

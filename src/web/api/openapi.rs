@@ -557,29 +557,20 @@ fn document() -> Value {
         ),
         (
             "Result",
-            json!({
-                "type": "object",
-                "required": ["id", "exam", "exam_title", "mode", "started_at", "finished_at", "finished_reason", "scaled", "passed", "scale", "weighted_percent", "correct", "total", "domains", "time_used_seconds", "real_conditions", "items"],
-                "properties": {
-                    "id": { "type": "string", "format": "uuid" },
-                    "exam": { "type": "string" },
-                    "exam_title": { "type": "string" },
-                    "mode": mode,
-                    "started_at": date_time,
-                    "finished_at": date_time,
-                    "finished_reason": { "type": "string", "enum": ["submitted", "expired"] },
-                    "scaled": { "type": "integer", "description": "The estimated score on the exam's scale." },
-                    "passed": { "type": "boolean" },
-                    "scale": schema("Scale"),
-                    "weighted_percent": { "type": "number", "description": "Σ(weight × domain percent) ÷ Σ(weight) over the domains drawn." },
-                    "correct": { "type": "integer" },
-                    "total": { "type": "integer", "description": "Scored items." },
-                    "domains": { "type": "array", "items": schema("DomainResult") },
-                    "time_used_seconds": { "type": "integer" },
-                    "real_conditions": { "type": "boolean" },
-                    "items": { "type": "array", "items": schema("Item"), "description": "Every item with its key, explanation and rationales." }
-                }
-            }),
+            attempt_schema(json!({
+                "finished_at": date_time,
+                "finished_reason": { "type": "string", "enum": ["submitted", "expired"] },
+                "scaled": { "type": "integer", "description": "The estimated score on the exam's scale." },
+                "passed": { "type": "boolean" },
+                "scale": schema("Scale"),
+                "weighted_percent": { "type": "number", "description": "Σ(weight × domain percent) ÷ Σ(weight) over the domains drawn." },
+                "correct": { "type": "integer" },
+                "total": { "type": "integer", "description": "Scored items." },
+                "domains": { "type": "array", "items": schema("DomainResult") },
+                "time_used_seconds": { "type": "integer" },
+                "real_conditions": { "type": "boolean" },
+                "items": { "type": "array", "items": schema("Item"), "description": "Every item with its key, explanation and rationales." }
+            })),
         ),
     ];
     doc["components"]["schemas"] = Value::Object(schemas.into_iter().map(|(n, v)| (n.to_string(), v)).collect());
