@@ -104,6 +104,19 @@ pub struct PaletteEntry {
     pub current: bool,
 }
 
+/// Every item's cell in the palette; `current` marks the item on screen.
+fn palette(items: &[Item], current: Option<i32>) -> Vec<PaletteEntry> {
+    items
+        .iter()
+        .map(|i| PaletteEntry {
+            position: i.position,
+            answered: i.answered,
+            flagged: i.flagged,
+            current: Some(i.position) == current,
+        })
+        .collect()
+}
+
 /// An option, step or matching answer as shown.
 pub struct ChoiceView {
     pub pos: usize,
@@ -345,15 +358,7 @@ async fn render_item(
         mode: attempt.mode,
         total: items.len(),
         item: ItemView::new(item, &version, visibility),
-        palette: items
-            .iter()
-            .map(|i| PaletteEntry {
-                position: i.position,
-                answered: i.answered,
-                flagged: i.flagged,
-                current: i.position == n,
-            })
-            .collect(),
+        palette: palette(&items, Some(n)),
         time_left: attempt.deadline.map(|d| time_left(d, now)),
         deadline_ms: attempt.deadline.map(millis),
         now_ms: millis(now),
@@ -631,10 +636,7 @@ async fn show_review(
         attempt_id: id,
         exam_title: attempt.blueprint.title.clone(),
         mode: attempt.mode,
-        palette: items
-            .iter()
-            .map(|i| PaletteEntry { position: i.position, answered: i.answered, flagged: i.flagged, current: false })
-            .collect(),
+        palette: palette(&items, None),
         answered,
         unanswered: items.len() - answered,
         flagged: items.iter().filter(|i| i.flagged).count(),
