@@ -90,6 +90,8 @@ impl AppError {
 struct ErrorPage {
     title: &'static str,
     message: String,
+    /// Static files are cached for a year, so every page names their version.
+    assets: &'static str,
 }
 
 impl IntoResponse for AppError {
@@ -99,7 +101,11 @@ impl IntoResponse for AppError {
             return Redirect::to(&format!("/login?next={}", encode_next(next))).into_response();
         }
         let status = self.status();
-        let page = ErrorPage { title: status.canonical_reason().unwrap_or("Error"), message: self.public_message() };
+        let page = ErrorPage {
+            title: status.canonical_reason().unwrap_or("Error"),
+            message: self.public_message(),
+            assets: super::assets::version(),
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.public_message()).into_response(),

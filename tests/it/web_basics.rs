@@ -103,6 +103,15 @@ async fn unknown_pages_get_a_friendly_404() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body = response.text().await.unwrap();
     assert!(body.contains("<h1>Not Found</h1>") && body.contains("home page"), "{body}");
+    // Static files are cached for a year: the error page names their version like every page.
+    let home = app.get_text("/").await;
+    let css = |page: &str| {
+        page.split("href=\"")
+            .find(|h| h.starts_with("/static/app.css"))
+            .map(|h| h.split('"').next().unwrap_or_default().to_string())
+    };
+    assert_eq!(css(&body), css(&home));
+    assert!(css(&body).is_some_and(|href| href.contains("?v=")), "{body}");
 }
 
 #[tokio::test]
