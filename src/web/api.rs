@@ -23,7 +23,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::attempts::{
-    ItemView, SaveRequest, load_own, load_own_item, save_reply, save_response, time_left, version_of,
+    ItemView, SaveRequest, load_own, load_own_item, save_reply, save_response, seconds_left, submit_own, time_left,
+    version_of,
 };
 use super::exams::{self, StartRequest};
 use super::session::MaybeUser;
@@ -461,12 +462,6 @@ async fn list_attempts(
     Ok(Json(AttemptList { attempts }))
 }
 
-/// Whole seconds until `deadline`, rounded up as the countdown rounds them
-/// ([`time_left`]), never below zero.
-fn seconds_left(deadline: OffsetDateTime, now: OffsetDateTime) -> i64 {
-    ((deadline - now).whole_milliseconds() as i64 + 999).div_euclid(1000).max(0)
-}
-
 async fn show_attempt(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -525,14 +520,7 @@ async fn submit_attempt(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ResultJson>> {
-    // Loading first grades an attempt already past its deadline as expired,
-    // as the deadline, not this late submit, ended it.
-    let (attempt, _) = load_own(&state, id, user.id.0).await?;
-    if !attempt.is_finished() {
-        attempts::finish(&state.db, id, Some(user.id.0), "submitted", state.clock.now())
-            .await?
-            .ok_or(ApiError(AppError::NotFound))?;
-    }
+    submit_own(&state, id, user.id.0).await?;
     Ok(Json(result_of(&state, id, user.id.0).await?))
 }
 

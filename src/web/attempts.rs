@@ -83,10 +83,15 @@ pub async fn grade_expired(state: &AppState) -> Result<usize> {
     Ok(due.len())
 }
 
-/// Time left until `deadline`, whole seconds rounded up (a fresh 130-minute
-/// attempt shows 130:00, not 129:59).
+/// Whole seconds until `deadline`, rounded up (a fresh 130-minute attempt
+/// has 7800 left, not 7799), never below zero.
+pub fn seconds_left(deadline: OffsetDateTime, now: OffsetDateTime) -> i64 {
+    ((deadline - now).whole_milliseconds() as i64 + 999).div_euclid(1000).max(0)
+}
+
+/// Time left until `deadline` as the countdown shows it: `130:00`.
 pub fn time_left(deadline: OffsetDateTime, now: OffsetDateTime) -> String {
-    clock(((deadline - now).whole_milliseconds() as i64 + 999).div_euclid(1000))
+    clock(seconds_left(deadline, now))
 }
 
 /// `130:00`-style minutes and seconds.
@@ -654,10 +659,19 @@ async fn submit(
     CurrentUser(session): CurrentUser,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    attempts::finish(&state.db, id, Some(session.user.id.0), "submitted", state.clock.now())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    submit_own(&state, id, session.user.id.0).await?;
     Ok(Redirect::to(&format!("/attempts/{id}/result")).into_response())
+}
+
+/// Submits the learner's own attempt, grading it once however often it is
+/// called. Loading first grades an attempt already past its deadline as
+/// expired: the deadline ended it, not this late submit.
+pub async fn submit_own(state: &AppState, id: Uuid, user: Uuid) -> Result<()> {
+    let (attempt, _) = load_own(state, id, user).await?;
+    if !attempt.is_finished() {
+        attempts::finish(&state.db, id, Some(user), "submitted", state.clock.now()).await?.ok_or(AppError::NotFound)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -146,6 +146,22 @@ async fn a_save_after_the_deadline_is_refused_and_earlier_answers_count() {
 }
 
 #[tokio::test]
+async fn a_submit_after_the_deadline_is_recorded_as_expired() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let id = app.start(&[("mode", "exam")]).await;
+    app.clock.advance(Duration::minutes(131));
+    let submitted = app.submit(id).await;
+    assert_eq!(location(&submitted), format!("/attempts/{id}/result"));
+    let reason: Option<String> = sqlx::query_scalar("SELECT finished_reason FROM attempts WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reason.as_deref(), Some("expired"), "the deadline ended it, not the late submit");
+}
+
+#[tokio::test]
 async fn an_expired_attempt_is_graded_by_the_sweep_without_any_request() {
     let app = TestApp::spawn().await;
     app.log_in_as_learner().await;
