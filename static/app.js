@@ -97,7 +97,11 @@
       .then(async (res) => {
         const reply = await res.json().catch(() => ({ status: "error", message: "The server's answer was unreadable." }));
         pending--;
-        if (res.ok) {
+        if (res.status >= 500) {
+          // The server or its database had trouble (a restart, say): the
+          // answer was not taken, so try again as after a lost connection.
+          retryLater("Not saved yet: the server had a problem. Retrying…");
+        } else if (res.ok) {
           say("Saved", "saved");
           if (paletteCell) {
             paletteCell.classList.toggle("answered", isAnswered(body.response));
@@ -117,12 +121,16 @@
       })
       .catch(() => {
         pending--;
-        // Network trouble: keep the answer and try again; navigation
-        // posts the form anyway, which saves too.
-        say("Not saved yet: no connection. Retrying…", "error");
-        clearTimeout(retryTimer);
-        retryTimer = setTimeout(save, 3000);
+        retryLater("Not saved yet: no connection. Retrying…");
       });
+  };
+
+  // Keep the answer and try again; navigation posts the form anyway, which
+  // saves too.
+  const retryLater = (text) => {
+    say(text, "error");
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(save, 3000);
   };
 
   // ----- multiple: no more than N -----
