@@ -105,6 +105,11 @@ impl Password {
     }
 }
 
+/// A fresh random 256-bit token (sessions, CSRF, API tokens), hex-encoded.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
 /// Argon2id with OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");

@@ -1,6 +1,7 @@
 //! mockexam: a self-hosted practice-exam server.
 
 pub mod account;
+pub mod app;
 pub mod clock;
 pub mod config;
 pub mod content;

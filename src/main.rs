@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use mockexam::account::{self, DisplayName, Email, Password, Role};
+use mockexam::account::{DisplayName, Email, Password, Role};
+use mockexam::app::{self, App, accounts};
 use mockexam::config::Config;
-use mockexam::{content, db, store, web};
+use mockexam::{content, db, web};
 
 #[derive(Parser)]
 #[command(name = "mockexam", version, about = "A self-hosted practice-exam server")]
@@ -106,7 +107,7 @@ async fn serve() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (set MOCKEXAM_ADDR to another address)", config.addr))?;
     mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
-    let state = web::AppState::new(database.pool.clone(), Arc::new(config), Default::default());
+    let state = App::new(database.pool.clone(), Arc::new(config), Default::default());
     tokio::spawn(sweep(state.clone()));
     tracing::info!("listening on http://{}", listener.local_addr()?);
     web::serve(listener, state, shutdown_signal()).await?;
@@ -118,18 +119,12 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Housekeeping that no request would otherwise trigger.
-async fn sweep(state: web::AppState) {
-    let mut every = tokio::time::interval(web::SWEEP_EVERY);
+/// Runs the periodic sweep for as long as the server does.
+async fn sweep(app: App) {
+    let mut every = tokio::time::interval(app::SWEEP_EVERY);
     loop {
         every.tick().await;
-        let limits = web::session::limits(&state);
-        if let Err(e) = store::sessions::delete_expired(&state.db, state.clock.now(), &limits).await {
-            tracing::warn!(error = %e, "session sweep failed");
-        }
-        if let Err(e) = web::attempts::grade_expired(&state).await {
-            tracing::warn!(error = %e, "attempt sweep failed");
-        }
+        app::sweep(&app).await;
     }
 }
 
@@ -175,14 +170,15 @@ async fn create_user(email: &str, role: &str, name: Option<&str>) -> anyhow::Res
     let password = Password::parse(&read_password()?).map_err(anyhow::Error::msg)?;
     let config = Config::from_env()?;
     let mut database = db::open(&config).await?;
-    let hash = tokio::task::spawn_blocking(move || account::hash_password(password.expose())).await?;
-    let now = time::OffsetDateTime::now_utc();
-    let result = store::users::create(&database.pool, &email, &name, &hash, role, now).await;
+    let app = App::new(database.pool.clone(), Arc::new(config), Default::default());
+    let result = accounts::create_user(&app, &email, &name, password, role).await;
     database.pool.close().await;
     if let Some(cluster) = database.cluster.as_mut() {
         cluster.stop()?;
     }
-    let user = result.with_context(|| format!("cannot create {}", email.as_str()))?;
+    let user = result
+        .with_context(|| format!("cannot create {}", email.as_str()))?
+        .with_context(|| format!("cannot create {}: an account with this email already exists", email.as_str()))?;
     println!("created {} ({}) as {}", user.email, user.display_name, user.role.as_str());
     Ok(())
 }

@@ -45,6 +45,9 @@
   const seqField = form.querySelector('input[name="seq"]');
   const flaggedField = form.querySelector('input[name="flagged"]');
   const struckField = form.querySelector('input[name="struck"]');
+  // The save statuses that end the attempt come from the server's one list.
+  const endingStatuses = (form.dataset.endingStatuses || "").split(" ");
+  const staleStatus = form.dataset.staleStatus;
   let pending = 0;
   let retryTimer = null;
 
@@ -109,10 +112,10 @@
           }
           const count = document.getElementById("answered-count");
           if (count && paletteCell) count.textContent = String(document.querySelectorAll(".palette ol .cell.answered").length);
-        } else if (reply.status === "time_up" || reply.status === "finished") {
+        } else if (endingStatuses.includes(reply.status)) {
           say(reply.message, "error");
           setTimeout(() => window.location.assign(saveUrl.replace(/\/items\/\d+$/, "/result?notice=time-up")), 2000);
-        } else if (reply.status === "stale") {
+        } else if (reply.status === staleStatus) {
           seqField.value = String(Math.max(Number(seqField.value), reply.seq + 1));
           say(reply.message, "error");
         } else {

@@ -39,6 +39,12 @@ impl Kind {
     }
 }
 
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An option, a step, or an extra answer, with the one line that says why
 /// it is right or wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

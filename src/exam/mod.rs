@@ -13,7 +13,7 @@ pub mod scoring;
 use serde::{Deserialize, Serialize};
 
 pub use kind::{Body, Choice, Pair, Response};
-pub use mode::{Mode, Visibility};
+pub use mode::{FinishReason, Mode, Visibility};
 
 /// A weighted part of an exam, such as `D1`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,6 +54,33 @@ impl Mode {
     }
 }
 
+/// Why an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FinishReason {
+    /// The learner submitted it.
+    Submitted,
+    /// Its deadline passed; it was graded as it stood.
+    Expired,
+}
+
+impl FinishReason {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "submitted" => Some(Self::Submitted),
+            "expired" => Some(Self::Expired),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Expired => "expired",
+        }
+    }
+}
+
 /// What the learner may see of one item, decided in one place and read by
 /// templates and the API alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,6 +113,14 @@ mod tests {
         assert!(!running.feedback && !running.domain && running.editable);
         let finished = Visibility::of(Mode::Exam, true, false);
         assert!(finished.feedback && finished.domain && !finished.editable);
+    }
+
+    #[test]
+    fn finish_reasons_read_back_what_they_write() {
+        for r in [FinishReason::Submitted, FinishReason::Expired] {
+            assert_eq!(FinishReason::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(FinishReason::parse("graded"), None);
     }
 
     #[test]

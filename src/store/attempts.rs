@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::exam::scoring::{self, Score};
-use crate::exam::{Blueprint, Mode, Response, VersionContent};
+use crate::exam::{Blueprint, FinishReason, Mode, Response, VersionContent};
 
 /// What the learner asked for when starting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +49,7 @@ pub struct Attempt {
     pub started_at: OffsetDateTime,
     pub deadline: Option<OffsetDateTime>,
     pub finished_at: Option<OffsetDateTime>,
-    pub finished_reason: Option<String>,
+    pub finished_reason: Option<FinishReason>,
     pub score: Option<Score>,
 }
 
@@ -163,7 +163,7 @@ pub async fn load(
         started_at: row.started_at,
         deadline: row.deadline,
         finished_at: row.finished_at,
-        finished_reason: row.finished_reason,
+        finished_reason: row.finished_reason.as_deref().and_then(FinishReason::parse),
         score: row.score.map(|s| s.0),
     };
     Ok(Some((attempt, row.items.0)))
@@ -263,9 +263,10 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
     let seq = row.seq;
     Ok(match row.new_seq {
         Some(seq) => SaveOutcome::Saved { seq },
-        None if row.finished_at.is_some() => {
-            SaveOutcome::Finished { expired: row.finished_reason.as_deref() == Some("expired"), seq }
-        }
+        None if row.finished_at.is_some() => SaveOutcome::Finished {
+            expired: row.finished_reason.as_deref() == Some(FinishReason::Expired.as_str()),
+            seq,
+        },
         None if row.deadline.is_some_and(|d| d < cutoff) => SaveOutcome::TimeUp { seq },
         None if row.changes_checked => SaveOutcome::Locked { seq },
         None => SaveOutcome::Stale { seq },
@@ -280,7 +281,7 @@ pub async fn finish(
     db: &PgPool,
     attempt: Uuid,
     user: Option<Uuid>,
-    reason: &str,
+    reason: FinishReason,
     now: OffsetDateTime,
 ) -> sqlx::Result<Option<Score>> {
     let mut tx = db.begin().await?;
@@ -325,14 +326,14 @@ pub async fn finish(
     .await?;
     // An expired attempt ended at its deadline, whenever it was noticed.
     let finished_at = match (reason, row.deadline) {
-        ("expired", Some(deadline)) => deadline.min(now),
+        (FinishReason::Expired, Some(deadline)) => deadline.min(now),
         _ => now,
     };
     sqlx::query!(
         "UPDATE attempts SET finished_at = $2, finished_reason = $3, score = $4 WHERE id = $1",
         attempt,
         finished_at,
-        reason,
+        reason.as_str(),
         Json(&score) as _
     )
     .execute(&mut *tx)

@@ -7,11 +7,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::users::{User, user_from_row};
 use crate::account::UserId;
-
-/// A fresh random 256-bit token, hex-encoded for the cookie.
-pub fn new_token() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
-}
+pub use crate::account::new_token;
 
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()

@@ -22,17 +22,17 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::attempts::{
-    ItemView, SaveRequest, load_own, load_own_item, save_reply, save_response, seconds_left, submit_own, time_left,
-    version_of,
-};
-use super::exams::{self, StartRequest};
+use super::attempts::view::{ItemView, seconds_left, time_left};
+use super::outcomes::{save_reply, start_refusal};
 use super::session::MaybeUser;
 use super::{ApiError, AppError, AppState};
+use crate::app::accounts;
+use crate::app::attempts::{self, AttemptResult, ResultOutcome, SaveRequest, StartOutcome, StartRequest};
+use crate::app::exams;
+use crate::exam::kind::Kind;
 use crate::exam::scoring::Score;
-use crate::exam::{Blueprint, Mode, Scale, Visibility};
-use crate::store::attempts::{self, Attempt};
-use crate::store::tokens;
+use crate::exam::{Blueprint, FinishReason, Mode, Scale, Visibility};
+use crate::store::attempts::Attempt;
 use crate::store::users::User;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -88,7 +88,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let unauthorized = || ApiError(AppError::Unauthorized { next: String::new() });
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let token = bearer(value).ok_or_else(unauthorized)?;
-            let user = tokens::find_user(&state.db, token, state.clock.now()).await?;
+            let user = accounts::token_user(state, token).await?;
             return user.map(ApiUser).ok_or_else(unauthorized);
         }
         let Ok(MaybeUser(session)) = MaybeUser::from_request_parts(parts, state).await;
@@ -223,7 +223,7 @@ struct AttemptJson {
     time_left_seconds: Option<i64>,
     /// The same as the page's countdown shows it, e.g. `129:58`.
     time_left: Option<String>,
-    finished_reason: Option<String>,
+    finished_reason: Option<FinishReason>,
     answered: usize,
     flagged: usize,
     items: Vec<ItemStatusJson>,
@@ -249,7 +249,7 @@ struct CaseJson {
 #[derive(Serialize)]
 struct ItemJson {
     position: i32,
-    kind: &'static str,
+    kind: Kind,
     #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<String>,
     stem_html: String,
@@ -313,7 +313,7 @@ impl ItemJson {
         let feedback = view.visibility.feedback;
         // Only single and multiple have keyed options; the other kinds show
         // their key through the prompts or the right order.
-        let keyed_kind = view.is("single") || view.is("multiple");
+        let keyed_kind = view.has_keyed_options();
         ItemJson {
             position: view.position,
             kind: view.kind,
@@ -363,7 +363,7 @@ impl ItemJson {
 struct ResultJson {
     #[serde(flatten)]
     head: AttemptHead,
-    finished_reason: Option<String>,
+    finished_reason: Option<FinishReason>,
     scaled: u32,
     passed: bool,
     scale: Scale,
@@ -389,7 +389,7 @@ struct DomainJson {
 // ----- handlers -----
 
 async fn list_exams(State(state): State<AppState>, ApiUser(_): ApiUser) -> ApiResult<Json<ExamList>> {
-    let exams = crate::store::exams::list(&state.db).await?;
+    let exams = exams::list(&state).await?;
     let exams = exams
         .into_iter()
         .map(|e| ExamJson {
@@ -406,9 +406,12 @@ async fn start_attempt(
     ApiPath(slug): ApiPath<String>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> ApiResult<Response> {
-    let exam = exams::exam_by_slug(&state, &slug).await?;
-    let id = exams::start_attempt(&state, user.id.0, &exam, &req).await?;
-    let (attempt, items) = load_own(&state, id, user.id.0).await?;
+    let exam = exams::by_slug(&state, &slug).await?;
+    let id = match attempts::start(&state, user.id.0, &exam, &req).await? {
+        StartOutcome::Started(id) => id,
+        StartOutcome::Refused(refusal) => return Err(start_refusal(&refusal).into()),
+    };
+    let (attempt, items) = attempts::open(&state, user.id.0, id).await?;
     let url = format!("/api/v1/attempts/{id}");
     let started = StartedJson {
         id,
@@ -438,7 +441,7 @@ async fn list_attempts(
     if !(1..=500).contains(&limit) {
         return Err(AppError::Invalid("`limit` runs from 1 to 500.".into()).into());
     }
-    let attempts = attempts::list(&state.db, user.id.0, limit)
+    let attempts = attempts::list(&state, user.id.0, limit)
         .await?
         .into_iter()
         .map(|a| AttemptSummaryJson {
@@ -467,7 +470,7 @@ async fn show_attempt(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<AttemptJson>> {
-    let (attempt, items) = load_own(&state, id, user.id.0).await?;
+    let (attempt, items) = attempts::open(&state, user.id.0, id).await?;
     let now = state.clock.now();
     let running = !attempt.is_finished();
     let deadline = attempt.deadline.filter(|_| running);
@@ -475,7 +478,7 @@ async fn show_attempt(
         head: AttemptHead::of(&attempt),
         time_left_seconds: deadline.map(|d| seconds_left(d, now)),
         time_left: deadline.map(|d| time_left(d, now)),
-        finished_reason: attempt.finished_reason.clone(),
+        finished_reason: attempt.finished_reason,
         answered: items.iter().filter(|i| i.answered).count(),
         flagged: items.iter().filter(|i| i.flagged).count(),
         items: items
@@ -496,8 +499,7 @@ async fn show_item(
     ApiUser(user): ApiUser,
     ApiPath((id, n)): ApiPath<(Uuid, i32)>,
 ) -> ApiResult<Json<ItemJson>> {
-    let (attempt, item) = load_own_item(&state, id, user.id.0, n).await?;
-    let version = version_of(&state, &item).await?;
+    let (attempt, item, version) = attempts::open_item(&state, user.id.0, id, n).await?;
     // Unlike the page, a finished attempt's item is shown (with its
     // feedback) rather than redirected: a client may read it either way.
     let visibility = Visibility::of(attempt.mode, attempt.is_finished(), item.checked);
@@ -510,7 +512,7 @@ async fn save_item(
     ApiPath((id, n)): ApiPath<(Uuid, i32)>,
     ApiJson(req): ApiJson<SaveRequest>,
 ) -> ApiResult<Response> {
-    Ok(save_reply(save_response(&state, user.id.0, id, n, &req).await?))
+    Ok(save_reply(attempts::save(&state, user.id.0, id, n, &req).await?)?)
 }
 
 /// Grades once, however often it is called: a retry after a lost reply
@@ -520,7 +522,7 @@ async fn submit_attempt(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ResultJson>> {
-    submit_own(&state, id, user.id.0).await?;
+    attempts::submit(&state, user.id.0, id).await?;
     Ok(Json(result_of(&state, id, user.id.0).await?))
 }
 
@@ -535,28 +537,25 @@ async fn show_result(
 /// The result of a finished attempt, every item with its key and
 /// explanation; a running one has none yet (409).
 async fn result_of(state: &AppState, id: Uuid, user: Uuid) -> ApiResult<ResultJson> {
-    let (attempt, items) = load_own(state, id, user).await?;
-    let Attempt { score: Some(score), finished_at: Some(finished_at), .. } = &attempt else {
+    let ResultOutcome::Finished(result) = attempts::result(state, user, id).await? else {
         return Err(AppError::Conflict(
             "This attempt is still running, so it has no result yet. Submit it (POST …/submit) or wait for its deadline."
                 .into(),
         )
         .into());
     };
-    let ids: Vec<Uuid> = items.iter().map(|i| i.version_id).collect();
-    let versions = state.versions.get_many(&state.db, &ids).await?;
-    let visibility = Visibility::of(attempt.mode, true, true);
-    let mut views = Vec::with_capacity(items.len());
-    for item in &items {
-        let version = versions
-            .get(&item.version_id)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("question version {} missing", item.version_id)))?;
+    let visibility = Visibility::of(result.attempt.mode, true, true);
+    let mut views = Vec::with_capacity(result.items.len());
+    for item in &result.items {
+        let version = result.version(item)?;
         views.push(ItemJson::new(ItemView::new(item, version, visibility), item.seq + 1));
     }
-    let Score { weighted_percent, scaled, passed, correct, total, .. } = *score;
+    let AttemptResult { attempt, score, .. } = *result;
+    let finished_at = attempt.finished_at.unwrap_or(attempt.started_at);
+    let Score { weighted_percent, scaled, passed, correct, total, .. } = score;
     Ok(ResultJson {
         head: AttemptHead::of(&attempt),
-        finished_reason: attempt.finished_reason.clone(),
+        finished_reason: attempt.finished_reason,
         scaled,
         passed,
         scale: attempt.blueprint.scale,
@@ -575,7 +574,7 @@ async fn result_of(state: &AppState, id: Uuid, user: Uuid) -> ApiResult<ResultJs
                 percent: d.percent(),
             })
             .collect(),
-        time_used_seconds: (*finished_at - attempt.started_at).whole_seconds(),
+        time_used_seconds: (finished_at - attempt.started_at).whole_seconds(),
         real_conditions: attempt.settings.real_conditions,
         items: views,
     })
@@ -593,12 +592,5 @@ mod tests {
         assert_eq!(bearer(&value("Basic abc")), None);
         assert_eq!(bearer(&value("Bearer ")), None);
         assert_eq!(bearer(&value("Bearer")), None);
-    }
-
-    #[test]
-    fn time_left_rounds_up_and_stops_at_zero() {
-        let now = OffsetDateTime::UNIX_EPOCH;
-        assert_eq!(seconds_left(now + time::Duration::milliseconds(1500), now), 2);
-        assert_eq!(seconds_left(now - time::Duration::seconds(5), now), 0);
     }
 }

@@ -65,8 +65,7 @@ fn refuse(path: &str) -> Response {
 }
 
 pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, next: Next) -> Response {
-    let cookie =
-        cookies::get(req.headers(), &cookie_config.name(cookies::CSRF)).filter(|t| is_token(t)).map(String::from);
+    let cookie = cookies::get(req.headers(), cookie_config, cookies::CSRF).filter(|t| is_token(t));
     let path = req.uri().path().to_string();
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
@@ -93,11 +92,11 @@ pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, ne
 
     let (token, fresh) = match cookie {
         Some(t) => (t, false),
-        None => (crate::store::sessions::new_token(), true),
+        None => (crate::account::new_token(), true),
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(req).await;
-    if fresh && let Ok(value) = HeaderValue::from_str(&cookie_config.set(cookies::CSRF, &token, "Lax", None)) {
+    if fresh && let Ok(value) = HeaderValue::from_str(&cookie_config.set(cookies::CSRF, token, None).to_string()) {
         response.headers_mut().append(SET_COOKIE, value);
     }
     response

@@ -6,15 +6,16 @@ use serde::de::DeserializeOwned;
 
 use super::AppError;
 
-/// Like `axum::Form`, but a malformed body gets our error page.
+/// axum-extra's `Form` (fields may repeat: `domains=D1&domains=D2` reads
+/// into a `Vec`), but a malformed body gets our error page.
 pub struct AppForm<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(AppForm(value)),
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(value)) => Ok(AppForm(value)),
             Err(rejection) => Err(AppError::Invalid(format!(
                 "The form could not be read ({}). Go back and try again.",
                 rejection.body_text()

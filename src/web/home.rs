@@ -8,8 +8,9 @@ use axum::routing::get;
 
 use super::session::{Chrome, MaybeUser};
 use super::{AppState, Result};
-use crate::store::attempts::{self, Summary};
-use crate::store::exams::{self, Exam};
+use crate::app::{attempts, exams};
+use crate::store::attempts::Summary;
+use crate::store::exams::Exam;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(show_home))
@@ -26,7 +27,7 @@ struct HomePage {
 
 async fn show_home(State(state): State<AppState>, MaybeUser(session): MaybeUser, chrome: Chrome) -> Result<Response> {
     let (exams, mine) = match session {
-        Some(s) => (exams::list(&state.db).await?, attempts::list(&state.db, s.user.id.0, 30).await?),
+        Some(s) => (exams::list(&state).await?, attempts::list(&state, s.user.id.0, 30).await?),
         None => (Vec::new(), Vec::new()),
     };
     let (finished, in_progress) = mine.into_iter().partition(|a| a.finished_at.is_some());

@@ -12,13 +12,9 @@ pub mod exams;
 pub mod form;
 pub mod health;
 pub mod home;
-pub mod item_facts;
+mod outcomes;
 pub mod results;
 pub mod session;
-pub mod versions;
-
-use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{FromRef, MatchedPath, Request};
@@ -34,29 +30,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::clock::Clock;
-use crate::config::Config;
 use cookies::CookieConfig;
 pub use error::{ApiError, AppError, Result};
 
-#[derive(Clone)]
-pub struct AppState {
-    pub db: PgPool,
-    pub config: Arc<Config>,
-    pub clock: Clock,
-    pub versions: Arc<versions::VersionCache>,
-    pub item_facts: Arc<item_facts::ItemFactsCache>,
-}
-
-impl AppState {
-    pub fn new(db: PgPool, config: Arc<Config>, clock: Clock) -> Self {
-        AppState { db, config, clock, versions: Default::default(), item_facts: Default::default() }
-    }
-
-    pub fn grace(&self) -> time::Duration {
-        time::Duration::seconds(self.config.save_grace.as_secs() as i64)
-    }
-}
+/// The router's state is the application itself: handlers hand it to the
+/// use cases.
+pub type AppState = crate::app::App;
 
 impl FromRef<AppState> for PgPool {
     fn from_ref(s: &AppState) -> PgPool {
@@ -135,6 +114,3 @@ pub async fn serve(
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
-
-/// How long the periodic sweep waits between runs.
-pub const SWEEP_EVERY: Duration = Duration::from_secs(60);

@@ -9,11 +9,13 @@ use axum::routing::get;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::attempts::{ItemView, clock, load_own};
+use super::attempts::view::{ItemView, clock};
 use super::session::{Chrome, CurrentUser};
-use super::{AppError, AppState, Result};
-use crate::exam::Visibility;
+use super::{AppState, Result};
+use crate::app::attempts::{self, AttemptResult, ResultOutcome};
+use crate::exam::kind::Kind;
 use crate::exam::scoring::{DomainScore, Score};
+use crate::exam::{FinishReason, Visibility};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/attempts/{id}/result", get(show_result))
@@ -65,16 +67,10 @@ async fn show_result(
     Path(id): Path<Uuid>,
     Query(filter): Query<Filter>,
 ) -> Result<Response> {
-    let (attempt, items) = load_own(&state, id, session.user.id.0).await?;
-    if !attempt.is_finished() {
+    let ResultOutcome::Finished(result) = attempts::result(&state, session.user.id.0, id).await? else {
         return Ok(Redirect::to(&format!("/attempts/{id}/review")).into_response());
-    }
-    let score = attempt
-        .score
-        .clone()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("finished attempt {id} has no score")))?;
-    let ids: Vec<Uuid> = items.iter().map(|i| i.version_id).collect();
-    let versions = state.versions.get_many(&state.db, &ids).await?;
+    };
+    let AttemptResult { attempt, score, items, versions } = *result;
     let show = filter.show.unwrap_or_default();
     let domain = filter.domain.unwrap_or_default();
     let visibility = Visibility::of(attempt.mode, true, true);
@@ -106,7 +102,7 @@ async fn show_result(
             .collect(),
         score,
         time_used: clock((attempt.finished_at.unwrap_or(attempt.started_at) - attempt.started_at).whole_seconds()),
-        expired: attempt.finished_reason.as_deref() == Some("expired"),
+        expired: attempt.finished_reason == Some(FinishReason::Expired),
         real_conditions: attempt.settings.real_conditions,
         unscored: items.iter().filter(|i| !i.scored).map(|i| i.position).collect(),
         shown: views.len(),

@@ -10,7 +10,7 @@ use super::cookies::{self, CookieConfig};
 use super::csrf::CsrfToken;
 use super::{AppError, AppState};
 use crate::account::Role;
-use crate::store::sessions::{self, Limits};
+use crate::app::accounts;
 use crate::store::users::User;
 
 #[derive(Debug, Clone)]
@@ -22,27 +22,15 @@ pub struct Session {
 #[derive(Debug, Clone)]
 struct Resolved(Option<Session>);
 
-pub fn limits(state: &AppState) -> Limits {
-    let secs = |d: std::time::Duration| time::Duration::seconds(d.as_secs() as i64);
-    Limits { idle: secs(state.config.session_idle), absolute: secs(state.config.session_absolute) }
-}
-
 /// Looks the session cookie up (one query) and remembers the answer for
 /// the extractors below.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let cookie_config = CookieConfig { secure: state.config.secure_cookies };
-    let token = cookies::get(req.headers(), &cookie_config.name(cookies::SESSION)).map(String::from);
+    let token = cookies::get(req.headers(), cookie_config, cookies::SESSION);
     let mut session = None;
     if let Some(token) = token {
-        let now = state.clock.now();
-        match sessions::find(&state.db, &token, now, &limits(&state)).await {
-            Ok(Some((user, stale))) => {
-                if stale && let Err(e) = sessions::touch(&state.db, &token, now).await {
-                    return AppError::from(e).into_response();
-                }
-                session = Some(Session { user, token });
-            }
-            Ok(None) => {}
+        match accounts::session_user(&state, &token).await {
+            Ok(user) => session = user.map(|user| Session { user, token }),
             Err(e) => return AppError::from(e).into_response(),
         }
     }

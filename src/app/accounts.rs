@@ -1,0 +1,209 @@
+//! Accounts: register, log in (with its throttle), sessions, password
+//! changes and personal API tokens.
+
+use uuid::Uuid;
+
+use super::{App, Error, Result};
+use crate::account::{self, DisplayName, Email, Password, Role, UserId};
+use crate::store::sessions::{self, Limits};
+use crate::store::throttle;
+use crate::store::tokens::{self, ApiToken, TokenName};
+use crate::store::users::{self, User};
+
+/// How long sessions last, from the settings.
+pub fn session_limits(app: &App) -> Limits {
+    let secs = |d: std::time::Duration| time::Duration::seconds(d.as_secs() as i64);
+    Limits { idle: secs(app.config.session_idle), absolute: secs(app.config.session_absolute) }
+}
+
+/// The user of a live session token, if any. Its last-seen time is
+/// refreshed now and then, not on every request.
+pub async fn session_user(app: &App, token: &str) -> Result<Option<User>> {
+    let now = app.clock.now();
+    let Some((user, stale)) = sessions::find(&app.db, token, now, &session_limits(app)).await? else {
+        return Ok(None);
+    };
+    if stale {
+        sessions::touch(&app.db, token, now).await?;
+    }
+    Ok(Some(user))
+}
+
+/// The owner of a personal API token, if it is one.
+pub async fn token_user(app: &App, token: &str) -> Result<Option<User>> {
+    Ok(tokens::find_user(&app.db, token, app.clock.now()).await?)
+}
+
+/// A new session for `user`; the token goes in the learner's cookie.
+/// `replacing` (this browser's old session, if any) is ended first, so a
+/// planted token never becomes a logged-in one.
+async fn new_session(app: &App, user: UserId, replacing: Option<&str>) -> Result<String> {
+    if let Some(old) = replacing {
+        sessions::delete(&app.db, old).await?;
+    }
+    Ok(sessions::create(&app.db, user, app.clock.now()).await?)
+}
+
+pub async fn log_out(app: &App, token: &str) -> Result<()> {
+    Ok(sessions::delete(&app.db, token).await?)
+}
+
+pub async fn delete_expired_sessions(app: &App) -> Result<u64> {
+    Ok(sessions::delete_expired(&app.db, app.clock.now(), &session_limits(app)).await?)
+}
+
+/// Who is throttled after too many failed logins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttled {
+    Account,
+    Address,
+}
+
+pub enum LoginOutcome {
+    LoggedIn {
+        user: User,
+        token: String,
+    },
+    /// The email is unknown or the password wrong; which, is not said.
+    Refused,
+    /// Too many failures: no password is checked until the lock ends.
+    Locked {
+        who: Throttled,
+        minutes: i64,
+    },
+}
+
+pub struct Login<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The client's network address, for the looser per-address limit.
+    pub address: &'a str,
+    /// This browser's current session, ended by a successful login.
+    pub replacing: Option<&'a str>,
+}
+
+fn minutes_until(until: time::OffsetDateTime, now: time::OffsetDateTime) -> i64 {
+    ((until - now).whole_seconds() + 59).max(60) / 60
+}
+
+/// Checks a password, throttled per account and, more loosely, per address.
+pub async fn log_in(app: &App, login: Login<'_>) -> Result<LoginOutcome> {
+    let now = app.clock.now();
+    let window = time::Duration::seconds(app.config.login_window.as_secs() as i64);
+    let account_key = format!("account:{}", login.email.trim().to_lowercase());
+    let address_key = format!("address:{}", login.address);
+
+    // Locks are checked before the password, and count unknown emails too:
+    // a lock says nothing about whether an account exists.
+    for (key, limit, who) in [
+        (&account_key, app.config.login_account_limit, Throttled::Account),
+        (&address_key, app.config.login_address_limit, Throttled::Address),
+    ] {
+        if let Some((failures, until)) = throttle::failures(&app.db, key, now, window).await?
+            && failures >= limit as i32
+        {
+            return Ok(LoginOutcome::Locked { who, minutes: minutes_until(until, now) });
+        }
+    }
+
+    let credentials = users::credentials(&app.db, login.email).await?;
+    // Unknown emails are checked against a dummy hash, so both failures take
+    // the same time.
+    let hash = credentials.as_ref().map_or_else(|| account::dummy_hash().to_string(), |c| c.password_hash.clone());
+    if !verify(login.password, hash).await? {
+        throttle::record_failure(&app.db, &account_key, now, window).await?;
+        throttle::record_failure(&app.db, &address_key, now, window).await?;
+        return Ok(LoginOutcome::Refused);
+    }
+    let Some(credentials) = credentials else { return Ok(LoginOutcome::Refused) };
+    throttle::clear(&app.db, &account_key).await?;
+    let token = new_session(app, credentials.user.id, login.replacing).await?;
+    Ok(LoginOutcome::LoggedIn { user: credentials.user, token })
+}
+
+/// Argon2 is slow on purpose: it runs off the async executor.
+async fn verify(password: &str, hash: String) -> Result<bool> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || account::verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.into()))
+}
+
+async fn hash(password: Password) -> Result<String> {
+    tokio::task::spawn_blocking(move || account::hash_password(password.expose()))
+        .await
+        .map_err(|e| Error::Internal(e.into()))
+}
+
+pub enum RegisterOutcome {
+    Registered { user: User, token: String },
+    EmailTaken,
+}
+
+/// Makes a learner's account and logs it in.
+pub async fn register(
+    app: &App,
+    email: &Email,
+    name: &DisplayName,
+    password: Password,
+    replacing: Option<&str>,
+) -> Result<RegisterOutcome> {
+    let hash = hash(password).await?;
+    match users::create(&app.db, email, name, &hash, Role::Learner, app.clock.now()).await {
+        Ok(user) => {
+            let token = new_session(app, user.id, replacing).await?;
+            Ok(RegisterOutcome::Registered { user, token })
+        }
+        Err(users::CreateError::EmailTaken) => Ok(RegisterOutcome::EmailTaken),
+        Err(users::CreateError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Makes an account of any role, as the command line does.
+pub async fn create_user(
+    app: &App,
+    email: &Email,
+    name: &DisplayName,
+    password: Password,
+    role: Role,
+) -> Result<Option<User>> {
+    let hash = hash(password).await?;
+    match users::create(&app.db, email, name, &hash, role, app.clock.now()).await {
+        Ok(user) => Ok(Some(user)),
+        Err(users::CreateError::EmailTaken) => Ok(None),
+        Err(users::CreateError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Whether `password` is the user's current one.
+pub async fn is_current_password(app: &App, user: UserId, password: &str) -> Result<bool> {
+    let stored = users::password_hash(&app.db, user).await?;
+    verify(password, stored).await
+}
+
+/// Sets a new password and ends every session of the user; returns a fresh
+/// session so this browser stays logged in.
+pub async fn change_password(app: &App, user: UserId, password: Password) -> Result<String> {
+    let hash = hash(password).await?;
+    let mut tx = app.db.begin().await?;
+    users::set_password(&mut *tx, user, &hash).await?;
+    sessions::delete_all_for(&mut *tx, user).await?;
+    tx.commit().await?;
+    new_session(app, user, None).await
+}
+
+pub async fn tokens(app: &App, user: UserId) -> Result<Vec<ApiToken>> {
+    Ok(tokens::list(&app.db, user).await?)
+}
+
+/// A new personal API token; its secret is returned once and kept nowhere.
+pub async fn create_token(app: &App, user: UserId, name: &TokenName) -> Result<String> {
+    let (_, secret) = tokens::create(&app.db, user, name, app.clock.now()).await?;
+    Ok(secret)
+}
+
+/// Revokes one of the user's tokens; someone else's (or one already gone)
+/// is not found.
+pub async fn revoke_token(app: &App, user: UserId, id: Uuid) -> Result<()> {
+    if tokens::revoke(&app.db, user, id).await? { Ok(()) } else { Err(Error::NotFound) }
+}

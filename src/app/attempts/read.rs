@@ -1,0 +1,74 @@
+//! Reading an attempt: the whole of it, one item, or its result.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use super::{expire_if_due, load_own, version};
+use crate::app::versions::RenderedVersion;
+use crate::app::{App, Error, Result};
+use crate::exam::scoring::Score;
+use crate::store::attempts::{Attempt, Item};
+
+/// The learner's own attempt with every item, graded first if its deadline
+/// has passed.
+pub async fn open(app: &App, user: Uuid, id: Uuid) -> Result<(Attempt, Vec<Item>)> {
+    let loaded = load_own(app, id, user, None).await?;
+    expire_if_due(app, loaded, None).await
+}
+
+/// One item of the learner's own attempt, with the question version it
+/// shows; graded first if the deadline has passed.
+pub async fn open_item(
+    app: &App,
+    user: Uuid,
+    id: Uuid,
+    position: i32,
+) -> Result<(Attempt, Item, Arc<RenderedVersion>)> {
+    let loaded = load_own(app, id, user, Some(position)).await?;
+    let (attempt, mut items) = expire_if_due(app, loaded, Some(position)).await?;
+    let item = items.pop().ok_or(Error::NotFound)?;
+    let version = version_of(app, &item).await?;
+    Ok((attempt, item, version))
+}
+
+/// The question version an item shows, rendered.
+pub async fn version_of(app: &App, item: &Item) -> Result<Arc<RenderedVersion>> {
+    version(app, item.version_id).await
+}
+
+/// A finished attempt with everything its review shows.
+pub struct AttemptResult {
+    pub attempt: Attempt,
+    pub score: Score,
+    pub items: Vec<Item>,
+    pub versions: HashMap<Uuid, Arc<RenderedVersion>>,
+}
+
+impl AttemptResult {
+    pub fn version(&self, item: &Item) -> Result<&Arc<RenderedVersion>> {
+        self.versions
+            .get(&item.version_id)
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("question version {} missing", item.version_id)))
+    }
+}
+
+pub enum ResultOutcome {
+    Finished(Box<AttemptResult>),
+    /// Still running: there is no result yet.
+    Running,
+}
+
+/// The result of the learner's own attempt, once it is finished.
+pub async fn result(app: &App, user: Uuid, id: Uuid) -> Result<ResultOutcome> {
+    let (attempt, items) = open(app, user, id).await?;
+    if !attempt.is_finished() {
+        return Ok(ResultOutcome::Running);
+    }
+    let score =
+        attempt.score.clone().ok_or_else(|| Error::Internal(anyhow::anyhow!("finished attempt {id} has no score")))?;
+    let ids: Vec<Uuid> = items.iter().map(|i| i.version_id).collect();
+    let versions = app.versions.get_many(&app.db, &ids).await?;
+    Ok(ResultOutcome::Finished(Box::new(AttemptResult { attempt, score, items, versions })))
+}

@@ -1,0 +1,196 @@
+//! Saving a response (and, in practice modes, checking it): the hottest
+//! request of exam day. With the item's facts in memory it is one guarded
+//! statement that decides ownership, time, order and locks at once.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{own_item_facts, version};
+use crate::app::{App, Result};
+use crate::exam::display::{self, DisplayResponse};
+use crate::exam::kind::{Kind, ResponseError};
+use crate::store::attempts::{self, Save};
+
+/// A save as the page's script, the item form and the API send it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct SaveRequest {
+    /// Higher than the last save of this item; an older save arriving late
+    /// (two tabs, a retry) is refused as stale.
+    pub seq: i64,
+    #[serde(default)]
+    pub response: DisplayResponse,
+    #[serde(default)]
+    pub flagged: Option<bool>,
+    #[serde(default)]
+    pub struck: Option<Vec<i32>>,
+    /// Practice modes: lock the answer and show its feedback.
+    #[serde(default)]
+    pub check: bool,
+}
+
+/// What a save came to. Every variant but `Saved` left the item as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved {
+        seq: i64,
+    },
+    /// More options chosen than the question takes.
+    TooManyChoices {
+        allowed: usize,
+    },
+    /// A response naming options the question does not have.
+    DoesNotFit,
+    /// A check with nothing answered.
+    NothingToCheck,
+    /// Past the deadline and its grace: the attempt is graded without it.
+    TimeUp {
+        seq: i64,
+    },
+    /// The attempt was already submitted.
+    Finished {
+        seq: i64,
+    },
+    /// A checked practice answer cannot change (its flag and strikes can).
+    Locked {
+        seq: i64,
+    },
+    /// A newer save of this item is already stored.
+    Stale {
+        seq: i64,
+    },
+}
+
+/// The one list of save statuses, shared by the JSON replies (the page's
+/// script and the API) and the OpenAPI document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaveStatus {
+    Saved,
+    Invalid,
+    TimeUp,
+    Finished,
+    Locked,
+    Stale,
+}
+
+impl SaveStatus {
+    pub const ALL: [SaveStatus; 6] =
+        [Self::Saved, Self::Invalid, Self::TimeUp, Self::Finished, Self::Locked, Self::Stale];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Saved => "saved",
+            Self::Invalid => "invalid",
+            Self::TimeUp => "time_up",
+            Self::Finished => "finished",
+            Self::Locked => "locked",
+            Self::Stale => "stale",
+        }
+    }
+
+    /// The attempt is over: no later save can land.
+    pub fn ends_attempt(self) -> bool {
+        matches!(self, Self::TimeUp | Self::Finished)
+    }
+}
+
+impl SaveOutcome {
+    pub fn status(self) -> SaveStatus {
+        match self {
+            Self::Saved { .. } => SaveStatus::Saved,
+            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::NothingToCheck => SaveStatus::Invalid,
+            Self::TimeUp { .. } => SaveStatus::TimeUp,
+            Self::Finished { .. } => SaveStatus::Finished,
+            Self::Locked { .. } => SaveStatus::Locked,
+            Self::Stale { .. } => SaveStatus::Stale,
+        }
+    }
+
+    /// The item's stored seq; None when the save was refused before
+    /// reaching the item (an invalid response).
+    pub fn seq(self) -> Option<i64> {
+        match self {
+            Self::Saved { seq }
+            | Self::TimeUp { seq }
+            | Self::Finished { seq }
+            | Self::Locked { seq }
+            | Self::Stale { seq } => Some(seq),
+            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::NothingToCheck => None,
+        }
+    }
+}
+
+/// What a form for one item holds: its kind, how many options (steps,
+/// answers) and prompts it shows, and how many items the attempt has.
+pub struct ItemShape {
+    pub kind: Kind,
+    pub options: usize,
+    pub prompts: usize,
+    pub item_count: i32,
+}
+
+/// The shape of the learner's own item, from memory when it can be.
+pub async fn shape(app: &App, user: Uuid, id: Uuid, n: i32) -> Result<ItemShape> {
+    let facts = own_item_facts(app, id, user, n).await?;
+    let version = version(app, facts.version_id).await?;
+    Ok(ItemShape {
+        kind: version.content.question.body.kind(),
+        options: facts.option_order.len(),
+        prompts: version.prompts.len(),
+        item_count: facts.item_count,
+    })
+}
+
+/// Validates and saves one item of the learner's own attempt.
+pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
+    let facts = own_item_facts(app, id, user, n).await?;
+    let version = version(app, facts.version_id).await?;
+    let body = &version.content.question.body;
+    let response = match display::to_canonical(body, &facts.option_order, &req.response) {
+        Ok(r) => r,
+        Err(ResponseError::TooMany { allowed }) => return Ok(SaveOutcome::TooManyChoices { allowed }),
+        Err(ResponseError::OutOfRange) => return Ok(SaveOutcome::DoesNotFit),
+    };
+    // Only the practice modes check an answer as it is given.
+    let check = (req.check && facts.mode.immediate_feedback()).then(|| body.is_correct(response.as_ref()));
+    if check.is_some() && response.is_none() {
+        return Ok(SaveOutcome::NothingToCheck);
+    }
+    let struck: Option<Vec<i32>> = req.struck.as_ref().map(|s| {
+        let mut s: Vec<i32> =
+            s.iter().copied().filter(|&p| p >= 0 && (p as usize) < facts.option_order.len()).collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    });
+    let now = app.clock.now();
+    let outcome = attempts::save(
+        &app.db,
+        &Save {
+            attempt: id,
+            user,
+            position: n,
+            seq: req.seq,
+            response: response.as_ref(),
+            flagged: req.flagged,
+            struck: struck.as_deref(),
+            check,
+            now,
+            grace: app.grace(),
+        },
+    )
+    .await?;
+    Ok(match outcome {
+        attempts::SaveOutcome::Saved { seq } => SaveOutcome::Saved { seq },
+        attempts::SaveOutcome::NotFound => return Err(crate::app::Error::NotFound),
+        attempts::SaveOutcome::Finished { expired: true, seq } => SaveOutcome::TimeUp { seq },
+        attempts::SaveOutcome::Finished { expired: false, seq } => SaveOutcome::Finished { seq },
+        attempts::SaveOutcome::TimeUp { seq } => {
+            // The save found the deadline passed: grading is the next step.
+            attempts::finish(&app.db, id, Some(user), crate::exam::FinishReason::Expired, now).await?;
+            SaveOutcome::TimeUp { seq }
+        }
+        attempts::SaveOutcome::Locked { seq } => SaveOutcome::Locked { seq },
+        attempts::SaveOutcome::Stale { seq } => SaveOutcome::Stale { seq },
+    })
+}

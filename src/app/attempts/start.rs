@@ -1,0 +1,182 @@
+//! Starting an attempt: what each mode draws, for how long, and the one
+//! transaction that writes the attempt with its items.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::app::{App, Result};
+use crate::exam::draw::{self, Request};
+use crate::exam::{Blueprint, Mode};
+use crate::store::attempts::{self, NewAttempt, NewItem, Settings};
+use crate::store::exams::{self, Exam};
+
+/// The most questions one practice, drill or review may draw.
+pub const MAX_COUNT: u32 = 200;
+/// How many a practice, drill or review draws when not told.
+const DEFAULT_COUNT: u32 = 10;
+
+/// What a learner asks for when starting.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StartRequest {
+    pub mode: Mode,
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Practice: the domains to draw from (all when empty). Drill: one.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Drill: a tag instead of a domain.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Practice and drill: run a countdown at the exam's pace.
+    #[serde(default)]
+    pub timed: bool,
+    /// Mock exam: mix in the exam's unscored items.
+    #[serde(default)]
+    pub real_conditions: bool,
+}
+
+/// Why an attempt was not started; the learner can fix each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartRefusal {
+    UnknownDomain(String),
+    /// A drill names neither one domain nor one tag, or both.
+    DrillNeedsOneFocus,
+    CountOutOfRange,
+    /// Review mode, and this learner has missed nothing yet.
+    NothingToReview,
+    NothingToDraw,
+}
+
+pub enum StartOutcome {
+    Started(Uuid),
+    Refused(StartRefusal),
+}
+
+/// What one mode draws: how many, from which domains, timed or not, with
+/// how many unscored items.
+struct Plan {
+    count: u32,
+    domains: Vec<String>,
+    tag: Option<String>,
+    timed: bool,
+    unscored: u32,
+}
+
+fn plan(b: &Blueprint, req: &StartRequest) -> Result<Plan, StartRefusal> {
+    if let Some(d) = req.domains.iter().find(|d| b.domain(d).is_none()) {
+        return Err(StartRefusal::UnknownDomain(d.clone()));
+    }
+    let all_domains = || b.domains.iter().map(|d| d.code.clone()).collect::<Vec<_>>();
+    let tag = req.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from);
+    let count = req.count.unwrap_or(DEFAULT_COUNT);
+    let plan = match req.mode {
+        Mode::Exam => Plan {
+            count: b.question_count,
+            domains: all_domains(),
+            tag: None,
+            timed: true,
+            unscored: if req.real_conditions { b.unscored_count } else { 0 },
+        },
+        Mode::Practice | Mode::Review => Plan {
+            count,
+            domains: if req.domains.is_empty() { all_domains() } else { req.domains.clone() },
+            tag: None,
+            timed: req.timed,
+            unscored: 0,
+        },
+        Mode::Drill => match (req.domains.as_slice(), tag) {
+            ([one], None) => Plan { count, domains: vec![one.clone()], tag: None, timed: req.timed, unscored: 0 },
+            ([], Some(tag)) => Plan { count, domains: all_domains(), tag: Some(tag), timed: req.timed, unscored: 0 },
+            _ => return Err(StartRefusal::DrillNeedsOneFocus),
+        },
+    };
+    if plan.count == 0 || plan.count > MAX_COUNT {
+        return Err(StartRefusal::CountOutOfRange);
+    }
+    Ok(plan)
+}
+
+/// Draws and writes a new attempt of `exam` for `user`.
+pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Result<StartOutcome> {
+    let b = &exam.blueprint;
+    let plan = match plan(b, req) {
+        Ok(plan) => plan,
+        Err(refusal) => return Ok(StartOutcome::Refused(refusal)),
+    };
+    let candidates = exams::candidates(&app.db, exam.id, user, plan.tag.as_deref()).await?;
+    let review = req.mode == Mode::Review;
+    let pool: Vec<&exams::Candidate> = candidates.iter().filter(|c| !review || c.last_missed.is_some()).collect();
+    if pool.is_empty() {
+        return Ok(StartOutcome::Refused(if review {
+            StartRefusal::NothingToReview
+        } else {
+            StartRefusal::NothingToDraw
+        }));
+    }
+    let draw_candidates: Vec<draw::Candidate> = pool
+        .iter()
+        .map(|c| draw::Candidate {
+            domain: c.domain.clone(),
+            case: c.case_key.clone(),
+            priority: if review {
+                // Most recently missed first.
+                -c.last_missed.map_or(0, |t| t.unix_timestamp())
+            } else {
+                // Never seen first, then the least recently seen.
+                c.last_seen.map_or(i64::MIN, |t| t.unix_timestamp())
+            },
+        })
+        .collect();
+    let weighted: Vec<(String, u32)> =
+        plan.domains.iter().map(|d| (d.clone(), b.domain(d).map_or(1, |x| x.weight))).collect();
+    let seed: i64 = rand::random();
+    let drawn = draw::draw(
+        &draw_candidates,
+        &Request {
+            count: plan.count,
+            domains: &weighted,
+            unscored: plan.unscored,
+            keep_order: review,
+            seed: seed as u64,
+        },
+    );
+    let items: Vec<NewItem> = drawn
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let c = pool[d.candidate];
+            let item_seed = (seed as u64).wrapping_add((i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            NewItem {
+                version_id: c.version_id,
+                domain: c.domain.clone(),
+                scored: d.scored,
+                option_order: draw::shuffled_order(c.shuffled_len, item_seed).into_iter().map(|o| o as i32).collect(),
+            }
+        })
+        .collect();
+    let now = app.clock.now();
+    let minutes = if req.mode == Mode::Exam {
+        i64::from(b.time_limit_minutes)
+    } else {
+        // The exam's pace, rounded up to whole minutes.
+        (u64::from(b.time_limit_minutes) * items.len() as u64).div_ceil(u64::from(b.question_count.max(1))) as i64
+    };
+    let new = NewAttempt {
+        user_id: user,
+        exam_id: exam.id,
+        mode: req.mode,
+        blueprint: b.clone(),
+        settings: Settings {
+            count: plan.count,
+            domains: plan.domains,
+            tag: plan.tag,
+            timed: plan.timed,
+            real_conditions: req.mode == Mode::Exam && req.real_conditions,
+        },
+        seed,
+        started_at: now,
+        deadline: plan.timed.then(|| now + time::Duration::minutes(minutes)),
+        items,
+    };
+    Ok(StartOutcome::Started(attempts::create(&app.db, &new).await?))
+}

@@ -1,0 +1,72 @@
+//! The use cases: what a learner, an instructor or the server itself can
+//! do, one module per area. Pages, the JSON API, the CLI and the periodic
+//! sweep all call these functions; each takes and returns domain types and
+//! a typed outcome, and knows nothing of HTTP or HTML (the `web` layer maps
+//! outcomes to statuses and messages, in one place).
+//!
+//! Dependencies point one way: `web` → `app` → `store` → `exam`.
+
+pub mod accounts;
+pub mod attempts;
+pub mod exams;
+pub mod item_facts;
+pub mod versions;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+use crate::clock::Clock;
+use crate::config::Config;
+
+/// What every use case runs against: the database, the settings, the
+/// server's clock, and caches of data that never changes.
+#[derive(Clone)]
+pub struct App {
+    pub db: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub versions: Arc<versions::VersionCache>,
+    pub item_facts: Arc<item_facts::ItemFactsCache>,
+}
+
+impl App {
+    pub fn new(db: PgPool, config: Arc<Config>, clock: Clock) -> Self {
+        App { db, config, clock, versions: Default::default(), item_facts: Default::default() }
+    }
+
+    /// How long after its deadline an attempt still takes saves in flight.
+    pub fn grace(&self) -> time::Duration {
+        time::Duration::seconds(self.config.save_grace.as_secs() as i64)
+    }
+}
+
+/// Why a use case could not run at all. What a user may simply be told
+/// ("time is up", "choose a domain") is not an error but an outcome.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist, or is not this user's to see.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How long the periodic sweep waits between runs.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Housekeeping that no request would otherwise trigger: expired sessions
+/// are deleted and attempts past their deadline are graded.
+pub async fn sweep(app: &App) {
+    if let Err(e) = accounts::delete_expired_sessions(app).await {
+        tracing::warn!(error = %e, "session sweep failed");
+    }
+    if let Err(e) = attempts::grade_expired(app).await {
+        tracing::warn!(error = %e, "attempt sweep failed");
+    }
+}

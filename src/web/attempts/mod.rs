@@ -1,0 +1,241 @@
+//! Taking an attempt: one item a page, saving (form or JSON autosave),
+//! the review screen, submit.
+
+mod form;
+pub mod view;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use uuid::Uuid;
+
+use self::form::parse_item_form;
+use self::view::{ItemView, PaletteEntry, millis, palette, time_left};
+use super::outcomes::{self, save_reply};
+use super::session::{Chrome, CurrentUser};
+use super::{AppError, AppState, Result};
+use crate::app::attempts::{self, SaveRequest, SaveStatus};
+use crate::exam::kind::Kind;
+use crate::exam::{Mode, Visibility};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/attempts/{id}", get(resume))
+        .route("/attempts/{id}/items/{n}", get(show_item).post(save_item))
+        .route("/attempts/{id}/review", get(show_review))
+        .route("/attempts/{id}/submit", post(submit))
+}
+
+#[derive(Template)]
+#[template(path = "attempts/item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    attempt_id: Uuid,
+    exam_title: String,
+    mode: Mode,
+    total: usize,
+    item: ItemView,
+    palette: Vec<PaletteEntry>,
+    time_left: Option<String>,
+    deadline_ms: Option<i64>,
+    now_ms: i64,
+    next_seq: i64,
+    message: Option<String>,
+    answered_count: usize,
+    /// The save statuses after which the script stops saving and goes to
+    /// the result: from [`SaveStatus`], so the script keeps no list of its own.
+    ending_statuses: String,
+    /// The status of a save that a newer one overtook.
+    stale_status: &'static str,
+}
+
+async fn resume(
+    State(app): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    let (attempt, items) = attempts::open(&app, session.user.id.0, id).await?;
+    if attempt.is_finished() {
+        return Ok(Redirect::to(&format!("/attempts/{id}/result")).into_response());
+    }
+    let first_open = items.iter().find(|i| !i.answered).map_or(1, |i| i.position);
+    Ok(Redirect::to(&format!("/attempts/{id}/items/{first_open}")).into_response())
+}
+
+async fn show_item(
+    State(app): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    chrome: Chrome,
+    Path((id, n)): Path<(Uuid, i32)>,
+) -> Result<Response> {
+    render_item(&app, session.user.id.0, chrome, id, n, None, StatusCode::OK).await
+}
+
+async fn render_item(
+    app: &AppState,
+    user: Uuid,
+    chrome: Chrome,
+    id: Uuid,
+    n: i32,
+    message: Option<String>,
+    status: StatusCode,
+) -> Result<Response> {
+    let (attempt, items) = attempts::open(app, user, id).await?;
+    if attempt.is_finished() {
+        return Ok(Redirect::to(&format!("/attempts/{id}/result#item-{n}")).into_response());
+    }
+    let item = items.iter().find(|i| i.position == n).ok_or(AppError::NotFound)?;
+    let version = attempts::version_of(app, item).await?;
+    let visibility = Visibility::of(attempt.mode, false, item.checked);
+    let now = app.clock.now();
+    let page = ItemPage {
+        chrome,
+        attempt_id: id,
+        exam_title: attempt.blueprint.title.clone(),
+        mode: attempt.mode,
+        total: items.len(),
+        item: ItemView::new(item, &version, visibility),
+        palette: palette(&items, Some(n)),
+        time_left: attempt.deadline.map(|d| time_left(d, now)),
+        deadline_ms: attempt.deadline.map(millis),
+        now_ms: millis(now),
+        next_seq: item.seq + 1,
+        message,
+        answered_count: items.iter().filter(|i| i.answered).count(),
+        ending_statuses: SaveStatus::ALL
+            .iter()
+            .filter(|s| s.ends_attempt())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        stale_status: SaveStatus::Stale.as_str(),
+    };
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(page.render()?)).into_response())
+}
+
+async fn save_item(
+    State(app): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    chrome: Chrome,
+    Path((id, n)): Path<(Uuid, i32)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let user = session.user.id.0;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if is_json {
+        let req: SaveRequest =
+            serde_json::from_slice(&body).map_err(|e| AppError::Invalid(format!("The save could not be read: {e}")))?;
+        return save_reply(attempts::save(&app, user, id, n, &req).await?);
+    }
+
+    // A form post: save, then go where the learner asked.
+    let shape = attempts::shape(&app, user, id, n).await?;
+    let form = parse_item_form(&body, shape.kind, shape.options, shape.prompts);
+    let total = shape.item_count;
+    let outcome = attempts::save(&app, user, id, n, &form.save).await?;
+    match outcome.status() {
+        // Navigation goes on even when the answer itself was not taken.
+        SaveStatus::Saved | SaveStatus::Stale | SaveStatus::Locked => {}
+        SaveStatus::TimeUp | SaveStatus::Finished => {
+            return Ok(Redirect::to(&format!("/attempts/{id}/result?notice=time-up")).into_response());
+        }
+        SaveStatus::Invalid => {
+            let (code, message) = outcomes::save_refusal(outcome)?;
+            return render_item(&app, user, chrome, id, n, Some(message), code).await;
+        }
+    }
+    let target = match form.action.as_str() {
+        "next" if n < total => format!("/attempts/{id}/items/{}", n + 1),
+        "next" | "review" => format!("/attempts/{id}/review"),
+        "prev" if n > 1 => format!("/attempts/{id}/items/{}", n - 1),
+        a => match a.strip_prefix("goto-").and_then(|k| k.parse::<i32>().ok()).filter(|k| (1..=total).contains(k)) {
+            Some(k) => format!("/attempts/{id}/items/{k}"),
+            None => format!("/attempts/{id}/items/{n}#item"),
+        },
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "attempts/review.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    attempt_id: Uuid,
+    exam_title: String,
+    mode: Mode,
+    palette: Vec<PaletteEntry>,
+    answered: usize,
+    unanswered: usize,
+    flagged: usize,
+    time_left: Option<String>,
+    deadline_ms: Option<i64>,
+    now_ms: i64,
+}
+
+async fn show_review(
+    State(app): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    chrome: Chrome,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    let (attempt, items) = attempts::open(&app, session.user.id.0, id).await?;
+    if attempt.is_finished() {
+        return Ok(Redirect::to(&format!("/attempts/{id}/result")).into_response());
+    }
+    let now = app.clock.now();
+    let answered = items.iter().filter(|i| i.answered).count();
+    let page = ReviewPage {
+        chrome,
+        attempt_id: id,
+        exam_title: attempt.blueprint.title.clone(),
+        mode: attempt.mode,
+        palette: palette(&items, None),
+        answered,
+        unanswered: items.len() - answered,
+        flagged: items.iter().filter(|i| i.flagged).count(),
+        time_left: attempt.deadline.map(|d| time_left(d, now)),
+        deadline_ms: attempt.deadline.map(millis),
+        now_ms: millis(now),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(page.render()?)).into_response())
+}
+
+/// Grades once, however often it is called: double clicks, two tabs and
+/// retries all land on the same result.
+async fn submit(
+    State(app): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    attempts::submit(&app, session.user.id.0, id).await?;
+    Ok(Redirect::to(&format!("/attempts/{id}/result")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The script reads every save status from the page, which takes them
+    /// from [`SaveStatus`]: it keeps no list of its own to drift.
+    #[test]
+    fn the_script_names_no_save_status_of_its_own() {
+        let script = include_str!("../../../static/app.js");
+        let compact: String = script.chars().filter(|c| !c.is_whitespace()).collect();
+        for status in SaveStatus::ALL {
+            for quote in ['"', '\'', '`'] {
+                let literal = format!("{quote}{}{quote}", status.as_str());
+                for compared in [format!("==={literal}"), format!("{literal}===")] {
+                    assert!(!compact.contains(&compared), "static/app.js compares with the save status {literal}");
+                }
+            }
+        }
+    }
+}
