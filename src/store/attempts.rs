@@ -216,7 +216,8 @@ pub enum SaveOutcome {
 /// Saves a response with one guarded statement: only into the learner's
 /// own attempt, while it runs, before its deadline (plus grace), never
 /// changing a checked answer, and only if no newer save got there first.
-/// The reply says why not.
+/// The reply says why not. A save serializes with [`finish`] through the
+/// attempt's row lock, so every save it acknowledges is in the grade.
 pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOutcome> {
     let answered = s.response.is_some_and(|r| !r.is_empty());
     let cutoff = s.now - s.grace;
@@ -229,6 +230,10 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                        AND i.response IS DISTINCT FROM $5::jsonb) AS changes_checked
                FROM attempts a JOIN items i ON i.attempt_id = a.id AND i.position = $3
                WHERE a.id = $1 AND a.user_id = $2
+               -- Grading holds this row FOR UPDATE: a save waits for a
+               -- grade in progress and then sees it finished, and a grade
+               -- waits for the saves in progress, so it reads them all.
+               FOR SHARE OF a
            ), updated AS (
                UPDATE items i SET
                    response = CASE WHEN i.checked_at IS NULL THEN $5 ELSE i.response END,

@@ -6,6 +6,7 @@ mod api;
 mod bank;
 mod browser;
 mod content_load;
+mod exam_day;
 mod exam_flow;
 mod helpers;
 mod web_basics;

@@ -1,0 +1,89 @@
+//! Exam day under pressure: races between saves and grading, floods,
+//! slow clients, and the smaller findings of probing the server as a
+//! hostile client would.
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use crate::helpers::{TestApp, key_of};
+
+/// Saves racing a submit: each save acknowledged as saved must be in the
+/// grade, and each one the grade missed must have been refused. The submit
+/// goes out as soon as a few saves are acknowledged, while the rest are in
+/// flight; which saves win differs from trial to trial.
+#[tokio::test]
+async fn every_save_acknowledged_before_a_racing_submit_is_in_the_grade() {
+    const ITEMS: i32 = 40;
+    const TRIALS: usize = 15;
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let api = Arc::new(app.api_client(&app.create_api_token("race").await));
+    for trial in 0..TRIALS {
+        let (status, started) =
+            api.post("/api/v1/exams/mla-c01/attempts", json!({ "mode": "practice", "count": ITEMS })).await;
+        assert_eq!(status, StatusCode::CREATED, "{started}");
+        let id: uuid::Uuid = started["id"].as_str().and_then(|s| s.parse().ok()).expect("an attempt id");
+        let mut keys = Vec::new();
+        for n in 1..=ITEMS {
+            keys.push(serde_json::to_value(key_of(&app.db, id, n).await).expect("a key as JSON"));
+        }
+
+        let (acked_tx, mut acked_rx) = mpsc::unbounded_channel::<(i32, StatusCode, Value)>();
+        for (n, key) in (1..=ITEMS).zip(keys) {
+            let (api, acked) = (api.clone(), acked_tx.clone());
+            tokio::spawn(async move {
+                let path = format!("/api/v1/attempts/{id}/items/{n}");
+                let (status, reply) = api.put(&path, json!({ "seq": 1, "response": key })).await;
+                let _ = acked.send((n, status, reply));
+            });
+        }
+        drop(acked_tx);
+        // Submit once a few saves are in, a different number each trial.
+        let submit_after = 1 + trial % 8;
+        let mut replies = Vec::new();
+        while replies.len() < submit_after {
+            replies.push(acked_rx.recv().await.expect("a save reply"));
+        }
+        let submit = {
+            let api = api.clone();
+            tokio::spawn(async move { api.post(&format!("/api/v1/attempts/{id}/submit"), json!({})).await })
+        };
+        while let Some(reply) = acked_rx.recv().await {
+            replies.push(reply);
+        }
+        let (status, result) = submit.await.expect("the submit ran");
+        assert_eq!(status, StatusCode::OK, "{result}");
+
+        let mut saved = Vec::new();
+        for (n, status, reply) in &replies {
+            match status.as_u16() {
+                200 => {
+                    assert_eq!(reply["status"], "saved", "{reply}");
+                    saved.push(*n);
+                }
+                409 => assert_eq!(reply["status"], "finished", "item {n}: {reply}"),
+                other => panic!("item {n}: unexpected {other}: {reply}"),
+            }
+        }
+        saved.sort_unstable();
+        // Every answer sent was the key: the grade must count exactly the
+        // acknowledged ones, and the review show exactly those as answered.
+        let (_, result) = api.get(&format!("/api/v1/attempts/{id}/result")).await;
+        let answered: Vec<i32> = result["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["answered"] == true)
+            .map(|i| i["position"].as_i64().expect("a position") as i32)
+            .collect();
+        assert_eq!(answered, saved, "trial {trial}: the answers stored are the ones acknowledged");
+        assert_eq!(
+            result["correct"].as_u64(),
+            Some(saved.len() as u64),
+            "trial {trial}: the grade counts every acknowledged save and nothing else"
+        );
+    }
+}
