@@ -87,52 +87,58 @@ fn minutes_until(until: time::OffsetDateTime, now: time::OffsetDateTime) -> i64 
 }
 
 /// Checks a password, throttled per account and, more loosely, per address.
+///
+/// Each try takes its slot in both counters before the password is checked
+/// (unknown emails too: a lock says nothing about whether an account
+/// exists), so parallel tries can never check more passwords than the
+/// limits allow. A successful login clears the account's count and gives
+/// the address its slot back.
 pub async fn log_in(app: &App, login: Login<'_>) -> Result<LoginOutcome> {
     let now = app.clock.now();
     let window = time::Duration::seconds(app.config.login_window.as_secs() as i64);
     let account_key = format!("account:{}", login.email.trim().to_lowercase());
     let address_key = format!("address:{}", login.address);
 
-    // Locks are checked before the password, and count unknown emails too:
-    // a lock says nothing about whether an account exists.
-    for (key, limit, who) in [
-        (&account_key, app.config.login_account_limit, Throttled::Account),
-        (&address_key, app.config.login_address_limit, Throttled::Address),
-    ] {
-        if let Some((failures, until)) = throttle::failures(&app.db, key, now, window).await?
-            && failures >= limit as i32
-        {
-            return Ok(LoginOutcome::Locked { who, minutes: minutes_until(until, now) });
-        }
+    if let Err(until) = throttle::take(&app.db, &account_key, app.config.login_account_limit, now, window).await? {
+        return Ok(LoginOutcome::Locked { who: Throttled::Account, minutes: minutes_until(until, now) });
+    }
+    if let Err(until) = throttle::take(&app.db, &address_key, app.config.login_address_limit, now, window).await? {
+        throttle::give_back(&app.db, &account_key).await?;
+        return Ok(LoginOutcome::Locked { who: Throttled::Address, minutes: minutes_until(until, now) });
     }
 
     let credentials = users::credentials(&app.db, login.email).await?;
     // Unknown emails are checked against a dummy hash, so both failures take
     // the same time.
-    let hash = credentials.as_ref().map_or_else(|| account::dummy_hash().to_string(), |c| c.password_hash.clone());
-    if !verify(login.password, hash).await? {
-        throttle::record_failure(&app.db, &account_key, now, window).await?;
-        throttle::record_failure(&app.db, &address_key, now, window).await?;
-        return Ok(LoginOutcome::Refused);
-    }
-    let Some(credentials) = credentials else { return Ok(LoginOutcome::Refused) };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let verified = match verify(app, login.password, stored).await {
+        Ok(verified) => verified,
+        Err(e) => {
+            // Not checked (busy, or a failure of ours): not a failed try.
+            throttle::give_back(&app.db, &account_key).await?;
+            throttle::give_back(&app.db, &address_key).await?;
+            return Err(e);
+        }
+    };
+    let Some(credentials) = credentials.filter(|_| verified) else { return Ok(LoginOutcome::Refused) };
     throttle::clear(&app.db, &account_key).await?;
+    throttle::give_back(&app.db, &address_key).await?;
     let token = new_session(app, credentials.user.id, login.replacing).await?;
     Ok(LoginOutcome::LoggedIn { user: credentials.user, token })
 }
 
-/// Argon2 is slow on purpose: it runs off the async executor.
-async fn verify(password: &str, hash: String) -> Result<bool> {
+/// Argon2 is slow on purpose: it runs off the async executor, a bounded
+/// number at once.
+/// `None` checks against the dummy hash (made once, itself off the executor).
+async fn verify(app: &App, password: &str, hash: Option<String>) -> Result<bool> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || account::verify_password(&password, &hash))
+    app.hashing
+        .run(move || account::verify_password(&password, hash.as_deref().unwrap_or_else(|| account::dummy_hash())))
         .await
-        .map_err(|e| Error::Internal(e.into()))
 }
 
-async fn hash(password: Password) -> Result<String> {
-    tokio::task::spawn_blocking(move || account::hash_password(password.expose()))
-        .await
-        .map_err(|e| Error::Internal(e.into()))
+async fn hash(app: &App, password: Password) -> Result<String> {
+    app.hashing.run(move || account::hash_password(password.expose())).await
 }
 
 pub enum RegisterOutcome {
@@ -148,7 +154,7 @@ pub async fn register(
     password: Password,
     replacing: Option<&str>,
 ) -> Result<RegisterOutcome> {
-    let hash = hash(password).await?;
+    let hash = hash(app, password).await?;
     match users::create(&app.db, email, name, &hash, Role::Learner, app.clock.now()).await {
         Ok(user) => {
             let token = new_session(app, user.id, replacing).await?;
@@ -167,7 +173,7 @@ pub async fn create_user(
     password: Password,
     role: Role,
 ) -> Result<Option<User>> {
-    let hash = hash(password).await?;
+    let hash = hash(app, password).await?;
     match users::create(&app.db, email, name, &hash, role, app.clock.now()).await {
         Ok(user) => Ok(Some(user)),
         Err(users::CreateError::EmailTaken) => Ok(None),
@@ -178,13 +184,13 @@ pub async fn create_user(
 /// Whether `password` is the user's current one.
 pub async fn is_current_password(app: &App, user: UserId, password: &str) -> Result<bool> {
     let stored = users::password_hash(&app.db, user).await?;
-    verify(password, stored).await
+    verify(app, password, Some(stored)).await
 }
 
 /// Sets a new password and ends every session of the user; returns a fresh
 /// session so this browser stays logged in.
 pub async fn change_password(app: &App, user: UserId, password: Password) -> Result<String> {
-    let hash = hash(password).await?;
+    let hash = hash(app, password).await?;
     let mut tx = app.db.begin().await?;
     users::set_password(&mut *tx, user, &hash).await?;
     sessions::delete_all_for(&mut *tx, user).await?;

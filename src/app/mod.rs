@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod exams;
+pub mod hashing;
 pub mod item_facts;
 pub mod versions;
 
@@ -29,11 +30,19 @@ pub struct App {
     pub clock: Clock,
     pub versions: Arc<versions::VersionCache>,
     pub item_facts: Arc<item_facts::ItemFactsCache>,
+    pub hashing: Arc<hashing::Hashing>,
 }
 
 impl App {
     pub fn new(db: PgPool, config: Arc<Config>, clock: Clock) -> Self {
-        App { db, config, clock, versions: Default::default(), item_facts: Default::default() }
+        App {
+            db,
+            config,
+            clock,
+            versions: Default::default(),
+            item_facts: Default::default(),
+            hashing: Default::default(),
+        }
     }
 
     /// How long after its deadline an attempt still takes saves in flight.
@@ -49,6 +58,10 @@ pub enum Error {
     /// The thing does not exist, or is not this user's to see.
     #[error("not found")]
     NotFound,
+    /// Too much of a bounded resource is in use (password hashing): the
+    /// request was not served and may be tried again shortly.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     #[error(transparent)]

@@ -27,6 +27,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("service unavailable")]
     Unavailable,
+    /// Too many password checks at once; try again shortly.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -58,7 +61,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +76,10 @@ impl AppError {
             AppError::Unauthorized { .. } => "Please log in.".into(),
             AppError::Unavailable => {
                 "The database is not answering right now. Your saved answers are safe; try again in a moment.".into()
+            }
+            AppError::Busy => {
+                "Many logins are being checked right now, so yours was not. Nothing was changed; try again in a few seconds."
+                    .into()
             }
             AppError::Internal(_) => "Something went wrong on our side. It has been logged; please try again.".into(),
         }

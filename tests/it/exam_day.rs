@@ -87,3 +87,31 @@ async fn every_save_acknowledged_before_a_racing_submit_is_in_the_grade() {
         );
     }
 }
+
+/// A hundred wrong passwords for one account at once: no more are checked
+/// than the limit allows, and the right password then waits like the rest.
+#[tokio::test]
+async fn parallel_wrong_passwords_check_no_more_than_the_limit() {
+    const PASSWORD: &str = "correct horse battery";
+    let app = TestApp::spawn().await;
+    app.register("ann@example.org", "Ann", PASSWORD).await;
+    app.log_out().await;
+    let browser = Arc::new(app.new_browser());
+    browser.csrf().await;
+
+    let mut tries = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let browser = browser.clone();
+        tries.spawn(async move { browser.log_in("ann@example.org", "guess").await.status() });
+    }
+    let mut checked = 0;
+    while let Some(status) = tries.join_next().await {
+        match status.expect("the try ran") {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {}
+            other => panic!("a login answered {other}"),
+        }
+    }
+    assert_eq!(checked, 5, "the account limit is 5 checked passwords per window");
+    assert_eq!(browser.log_in("ann@example.org", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
