@@ -1,95 +1,134 @@
 //! Settings from environment variables, with defaults, checked at start.
+//!
+//! Each variable is declared once, as a field of [`Settings`] or [`Logging`]:
+//! its name (`env`), default and help (the doc comment). The README's
+//! configuration table is checked against these declarations by a test.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use clap::builder::BoolishValueParser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Args, Command, FromArgMatches, ValueEnum};
 
+/// The server's settings, in the units the code uses; read from the
+/// variables declared in [`Settings`].
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `MOCKEXAM_ADDR`: where the server listens.
     pub addr: SocketAddr,
-    /// `DATABASE_URL`: an external PostgreSQL; unset means the embedded one.
+    /// `None` means the embedded PostgreSQL.
     pub database_url: Option<String>,
-    /// `MOCKEXAM_DATA_DIR`: where the embedded cluster lives.
     pub data_dir: PathBuf,
-    /// `MOCKEXAM_CONTENT_DIR`: the bundled exams, loaded at start.
     pub content_dir: PathBuf,
-    /// `MOCKEXAM_SECURE_COOKIES`: serve cookies `Secure` with `__Host-` names
-    /// (set it when behind https).
     pub secure_cookies: bool,
-    /// `MOCKEXAM_REGISTRATION`: whether anyone may register as a learner.
     pub registration_open: bool,
-    /// `MOCKEXAM_SESSION_IDLE_MINUTES`: a session unused this long ends.
     pub session_idle: Duration,
-    /// `MOCKEXAM_SESSION_MAX_DAYS`: a session ends this long after login.
     pub session_absolute: Duration,
-    /// `MOCKEXAM_LOGIN_ACCOUNT_LIMIT`: failed logins per account per window
-    /// before it is locked for the rest of the window.
     pub login_account_limit: u32,
-    /// `MOCKEXAM_LOGIN_ADDRESS_LIMIT`: failed logins per client address per
-    /// window; loose, because a classroom shares one address.
     pub login_address_limit: u32,
-    /// `MOCKEXAM_LOGIN_WINDOW_MINUTES`.
     pub login_window: Duration,
-    /// `MOCKEXAM_TRUST_FORWARDED_FOR`: take the client address from
-    /// `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
-    /// `MOCKEXAM_SAVE_GRACE_SECONDS`: saves in flight at the deadline are
-    /// still accepted this long after it.
     pub save_grace: Duration,
-    /// `MOCKEXAM_BODY_LIMIT_KB`: the largest request body accepted.
     pub body_limit_bytes: usize,
-    /// `MOCKEXAM_REQUEST_TIMEOUT_SECONDS`.
     pub request_timeout: Duration,
-    /// `MOCKEXAM_DB_POOL_SIZE`.
     pub db_pool_size: u32,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database_url: None,
-            data_dir: PathBuf::from("data/postgres"),
-            content_dir: PathBuf::from("content"),
-            secure_cookies: false,
-            registration_open: true,
-            session_idle: Duration::from_secs(3 * 24 * 3600),
-            session_absolute: Duration::from_secs(30 * 24 * 3600),
-            login_account_limit: 5,
-            login_address_limit: 100,
-            login_window: Duration::from_secs(15 * 60),
-            trust_forwarded_for: false,
-            save_grace: Duration::from_secs(30),
-            body_limit_bytes: 1024 * 1024,
-            request_timeout: Duration::from_secs(30),
-            db_pool_size: 16,
-        }
+/// The variables the server reads, as declared: name, default, help.
+#[derive(Args, Debug)]
+struct Settings {
+    /// address and port to listen on
+    #[arg(long, env = "MOCKEXAM_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// PostgreSQL to use; unset starts the embedded cluster
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// folder of the embedded cluster
+    #[arg(long, env = "MOCKEXAM_DATA_DIR", default_value = "data/postgres")]
+    data_dir: PathBuf,
+    /// bundled exams loaded at start
+    #[arg(long, env = "MOCKEXAM_CONTENT_DIR", default_value = "content")]
+    content_dir: PathBuf,
+    /// mark cookies Secure and use __Host- names (behind https)
+    #[arg(long, env = "MOCKEXAM_SECURE_COOKIES", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    secure_cookies: bool,
+    /// `open` or `closed`: whether learners may register themselves
+    #[arg(long, env = "MOCKEXAM_REGISTRATION", default_value = "open")]
+    registration: Registration,
+    /// a session unused this long ends
+    #[arg(long, env = "MOCKEXAM_SESSION_IDLE_MINUTES", default_value = "4320")]
+    session_idle_minutes: u64,
+    /// a session ends this long after login
+    #[arg(long, env = "MOCKEXAM_SESSION_MAX_DAYS", default_value = "30")]
+    session_max_days: u64,
+    /// failed logins per account per window before a lock
+    ///
+    /// The account stays locked for the rest of the window.
+    #[arg(long, env = "MOCKEXAM_LOGIN_ACCOUNT_LIMIT", default_value = "5", value_parser = at_least_one)]
+    login_account_limit: u32,
+    /// failed logins per client address per window
+    ///
+    /// Loose, because a classroom shares one address.
+    #[arg(long, env = "MOCKEXAM_LOGIN_ADDRESS_LIMIT", default_value = "100", value_parser = at_least_one)]
+    login_address_limit: u32,
+    /// the failed-login window and lock time
+    #[arg(long, env = "MOCKEXAM_LOGIN_WINDOW_MINUTES", default_value = "15")]
+    login_window_minutes: u64,
+    /// take the client address from X-Forwarded-For
+    ///
+    /// Only behind a proxy that sets it.
+    #[arg(long, env = "MOCKEXAM_TRUST_FORWARDED_FOR", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    trust_forwarded_for: bool,
+    /// saves arriving this long after the deadline still count
+    #[arg(long, env = "MOCKEXAM_SAVE_GRACE_SECONDS", default_value = "30")]
+    save_grace_seconds: u64,
+    /// largest request body
+    #[arg(long, env = "MOCKEXAM_BODY_LIMIT_KB", default_value = "1024")]
+    body_limit_kb: usize,
+    /// requests running longer get a 503
+    #[arg(long, env = "MOCKEXAM_REQUEST_TIMEOUT_SECONDS", default_value = "30")]
+    request_timeout_seconds: u64,
+    /// database connections per instance
+    #[arg(long, env = "MOCKEXAM_DB_POOL_SIZE", default_value = "16", value_parser = at_least_one)]
+    db_pool_size: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Registration {
+    Open,
+    Closed,
+}
+
+/// How the process logs; `main` reads it before anything else.
+#[derive(Args, Debug)]
+pub struct Logging {
+    /// log filter
+    #[arg(long = "log", env = "RUST_LOG", default_value = "mockexam=info,tower_http=info", value_parser = log_filter)]
+    pub filter: String,
+    /// write logs as JSON lines
+    #[arg(long = "log-json", env = "MOCKEXAM_LOG_JSON", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub json: bool,
+}
+
+fn at_least_one(value: &str) -> Result<u32, String> {
+    match value.parse::<u32>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
     }
 }
 
-/// Every variable, its default and what it does: the README's table.
-pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("MOCKEXAM_ADDR", "127.0.0.1:8080", "address and port to listen on"),
-    ("DATABASE_URL", "(unset)", "PostgreSQL to use; unset starts the embedded cluster"),
-    ("MOCKEXAM_DATA_DIR", "data/postgres", "folder of the embedded cluster"),
-    ("MOCKEXAM_CONTENT_DIR", "content", "bundled exams loaded at start"),
-    ("MOCKEXAM_SECURE_COOKIES", "false", "mark cookies Secure and use __Host- names (behind https)"),
-    ("MOCKEXAM_REGISTRATION", "open", "`open` or `closed`: whether learners may register themselves"),
-    ("MOCKEXAM_SESSION_IDLE_MINUTES", "4320", "a session unused this long ends"),
-    ("MOCKEXAM_SESSION_MAX_DAYS", "30", "a session ends this long after login"),
-    ("MOCKEXAM_LOGIN_ACCOUNT_LIMIT", "5", "failed logins per account per window before a lock"),
-    ("MOCKEXAM_LOGIN_ADDRESS_LIMIT", "100", "failed logins per client address per window"),
-    ("MOCKEXAM_LOGIN_WINDOW_MINUTES", "15", "the failed-login window and lock time"),
-    ("MOCKEXAM_TRUST_FORWARDED_FOR", "false", "take the client address from X-Forwarded-For"),
-    ("MOCKEXAM_SAVE_GRACE_SECONDS", "30", "saves arriving this long after the deadline still count"),
-    ("MOCKEXAM_BODY_LIMIT_KB", "1024", "largest request body"),
-    ("MOCKEXAM_REQUEST_TIMEOUT_SECONDS", "30", "requests running longer get a 503"),
-    ("MOCKEXAM_DB_POOL_SIZE", "16", "database connections per instance"),
-    ("RUST_LOG", "mockexam=info,tower_http=info", "log filter; logs are JSON when MOCKEXAM_LOG_JSON=true"),
-];
+fn log_filter(value: &str) -> Result<String, tracing_subscriber::filter::ParseError> {
+    tracing_subscriber::EnvFilter::try_new(value).map(|_| value.to_owned())
+}
+
+impl Default for Config {
+    /// Every setting at its declared default.
+    fn default() -> Self {
+        Self::from_lookup(|_| None).expect("the declared defaults parse")
+    }
+}
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
@@ -99,73 +138,76 @@ impl Config {
     /// Reads settings through `lookup`, so tests need not touch the process
     /// environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let mut c = Config::default();
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        fn number<T: std::str::FromStr>(name: &str, value: String) -> anyhow::Result<T> {
-            value.trim().parse().ok().with_context(|| format!("{name}={value} is not a valid number"))
+        let s: Settings = parse(lookup)?;
+        let minutes = |m: u64| Duration::from_secs(m.saturating_mul(60));
+        Ok(Config {
+            addr: s.addr,
+            database_url: s.database_url,
+            data_dir: s.data_dir,
+            content_dir: s.content_dir,
+            secure_cookies: s.secure_cookies,
+            registration_open: s.registration == Registration::Open,
+            session_idle: minutes(s.session_idle_minutes),
+            session_absolute: minutes(s.session_max_days.saturating_mul(24 * 60)),
+            login_account_limit: s.login_account_limit,
+            login_address_limit: s.login_address_limit,
+            login_window: minutes(s.login_window_minutes),
+            trust_forwarded_for: s.trust_forwarded_for,
+            save_grace: Duration::from_secs(s.save_grace_seconds),
+            body_limit_bytes: s.body_limit_kb.saturating_mul(1024),
+            request_timeout: Duration::from_secs(s.request_timeout_seconds),
+            db_pool_size: s.db_pool_size,
+        })
+    }
+}
+
+impl Logging {
+    pub fn from_env() -> anyhow::Result<Self> {
+        parse(|name| std::env::var(name).ok())
+    }
+}
+
+/// Parses `A` from the variables `lookup` gives, never from the process
+/// environment: each variable with a non-blank value becomes its flag, and
+/// clap applies the defaults and the value parsers.
+fn parse<A: Args + FromArgMatches>(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<A> {
+    let cmd = A::augment_args(Command::new("mockexam").no_binary_name(true));
+    let mut names = Vec::new();
+    let mut flags = Vec::new();
+    for arg in cmd.get_arguments() {
+        let (Some(long), Some(name)) = (arg.get_long(), arg.get_env().and_then(|n| n.to_str())) else { continue };
+        if let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) {
+            flags.push(format!("--{long}={}", value.trim()));
         }
-        fn flag(name: &str, value: String) -> anyhow::Result<bool> {
-            match value.trim() {
-                "1" | "true" | "yes" | "on" => Ok(true),
-                "0" | "false" | "no" | "off" => Ok(false),
-                _ => bail!("{name}={value}: expected true or false"),
-            }
-        }
-        if let Some(v) = get("MOCKEXAM_ADDR") {
-            c.addr = v.parse().with_context(|| format!("MOCKEXAM_ADDR={v} is not an address like 127.0.0.1:8080"))?;
-        }
-        c.database_url = get("DATABASE_URL");
-        if let Some(v) = get("MOCKEXAM_DATA_DIR") {
-            c.data_dir = v.into();
-        }
-        if let Some(v) = get("MOCKEXAM_CONTENT_DIR") {
-            c.content_dir = v.into();
-        }
-        if let Some(v) = get("MOCKEXAM_SECURE_COOKIES") {
-            c.secure_cookies = flag("MOCKEXAM_SECURE_COOKIES", v)?;
-        }
-        if let Some(v) = get("MOCKEXAM_REGISTRATION") {
-            c.registration_open = match v.trim() {
-                "open" => true,
-                "closed" => false,
-                _ => bail!("MOCKEXAM_REGISTRATION={v}: expected open or closed"),
+        names.push((long.to_owned(), name.to_owned()));
+    }
+    // clap read the process environment when `env` was declared; forget it.
+    let mut cmd = cmd.mut_args(|arg| arg.env(None));
+    let matches = cmd.try_get_matches_from_mut(flags).map_err(|e| explain(&e, &names))?;
+    Ok(A::from_arg_matches(&matches)?)
+}
+
+/// clap's error for a bad value names the flag; ours names the variable.
+fn explain(err: &clap::Error, names: &[(String, String)]) -> anyhow::Error {
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let name = context(ContextKind::InvalidArg)
+        .and_then(|arg| arg.strip_prefix("--")?.split([' ', '=']).next())
+        .and_then(|long| names.iter().find(|(l, _)| l == long))
+        .map(|(_, name)| name);
+    match (name, context(ContextKind::InvalidValue)) {
+        (Some(name), Some(value)) => {
+            let why = match (err.kind(), err.get(ContextKind::ValidValue)) {
+                (ErrorKind::InvalidValue, Some(ContextValue::Strings(valid))) => {
+                    format!("expected {}", valid.join(" or "))
+                }
+                _ => std::error::Error::source(err).map_or_else(|| err.kind().to_string(), ToString::to_string),
             };
+            anyhow::anyhow!("{name}={value}: {why}")
         }
-        let minutes = |m: u64| Duration::from_secs(m * 60);
-        if let Some(v) = get("MOCKEXAM_SESSION_IDLE_MINUTES") {
-            c.session_idle = minutes(number("MOCKEXAM_SESSION_IDLE_MINUTES", v)?);
-        }
-        if let Some(v) = get("MOCKEXAM_SESSION_MAX_DAYS") {
-            c.session_absolute = minutes(24 * 60 * number::<u64>("MOCKEXAM_SESSION_MAX_DAYS", v)?);
-        }
-        if let Some(v) = get("MOCKEXAM_LOGIN_ACCOUNT_LIMIT") {
-            c.login_account_limit = number("MOCKEXAM_LOGIN_ACCOUNT_LIMIT", v)?;
-        }
-        if let Some(v) = get("MOCKEXAM_LOGIN_ADDRESS_LIMIT") {
-            c.login_address_limit = number("MOCKEXAM_LOGIN_ADDRESS_LIMIT", v)?;
-        }
-        if let Some(v) = get("MOCKEXAM_LOGIN_WINDOW_MINUTES") {
-            c.login_window = minutes(number("MOCKEXAM_LOGIN_WINDOW_MINUTES", v)?);
-        }
-        if let Some(v) = get("MOCKEXAM_TRUST_FORWARDED_FOR") {
-            c.trust_forwarded_for = flag("MOCKEXAM_TRUST_FORWARDED_FOR", v)?;
-        }
-        if let Some(v) = get("MOCKEXAM_SAVE_GRACE_SECONDS") {
-            c.save_grace = Duration::from_secs(number("MOCKEXAM_SAVE_GRACE_SECONDS", v)?);
-        }
-        if let Some(v) = get("MOCKEXAM_BODY_LIMIT_KB") {
-            c.body_limit_bytes = 1024 * number::<usize>("MOCKEXAM_BODY_LIMIT_KB", v)?;
-        }
-        if let Some(v) = get("MOCKEXAM_REQUEST_TIMEOUT_SECONDS") {
-            c.request_timeout = Duration::from_secs(number("MOCKEXAM_REQUEST_TIMEOUT_SECONDS", v)?);
-        }
-        if let Some(v) = get("MOCKEXAM_DB_POOL_SIZE") {
-            c.db_pool_size = number("MOCKEXAM_DB_POOL_SIZE", v)?;
-        }
-        if c.login_account_limit == 0 || c.login_address_limit == 0 || c.db_pool_size == 0 {
-            bail!("login limits and the pool size must be at least 1");
-        }
-        Ok(c)
+        _ => anyhow::anyhow!("{}", err.render()),
     }
 }
 
@@ -173,23 +215,100 @@ impl Config {
 mod tests {
     use super::*;
 
+    fn only(name: &'static str, value: &'static str) -> impl Fn(&str) -> Option<String> {
+        move |n| (n == name).then(|| value.to_owned())
+    }
+
     #[test]
     fn defaults_hold_without_variables_and_bad_values_are_named() {
         let c = Config::from_lookup(|_| None).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
         assert!(c.database_url.is_none());
-        let err = Config::from_lookup(|n| (n == "MOCKEXAM_SAVE_GRACE_SECONDS").then(|| "soon".into())).unwrap_err();
-        assert_eq!(err.to_string(), "MOCKEXAM_SAVE_GRACE_SECONDS=soon is not a valid number");
+        assert_eq!(c.data_dir, PathBuf::from("data/postgres"));
+        assert_eq!(c.content_dir, PathBuf::from("content"));
+        assert!(!c.secure_cookies && c.registration_open && !c.trust_forwarded_for);
+        assert_eq!(c.session_idle, Duration::from_secs(3 * 24 * 3600));
+        assert_eq!(c.session_absolute, Duration::from_secs(30 * 24 * 3600));
+        assert_eq!((c.login_account_limit, c.login_address_limit, c.db_pool_size), (5, 100, 16));
+        assert_eq!(c.login_window, Duration::from_secs(15 * 60));
+        assert_eq!(c.save_grace, Duration::from_secs(30));
+        assert_eq!(c.body_limit_bytes, 1024 * 1024);
+        assert_eq!(c.request_timeout, Duration::from_secs(30));
+
+        let err = Config::from_lookup(only("MOCKEXAM_SAVE_GRACE_SECONDS", "soon")).unwrap_err();
+        assert_eq!(err.to_string(), "MOCKEXAM_SAVE_GRACE_SECONDS=soon: invalid digit found in string");
+        let err = Config::from_lookup(only("MOCKEXAM_REGISTRATION", "maybe")).unwrap_err();
+        assert_eq!(err.to_string(), "MOCKEXAM_REGISTRATION=maybe: expected open or closed");
+        let err = Config::from_lookup(only("MOCKEXAM_DB_POOL_SIZE", "0")).unwrap_err();
+        assert_eq!(err.to_string(), "MOCKEXAM_DB_POOL_SIZE=0: must be at least 1");
+        let err = Config::from_lookup(only("MOCKEXAM_SECURE_COOKIES", "sometimes")).unwrap_err();
+        assert_eq!(err.to_string(), "MOCKEXAM_SECURE_COOKIES=sometimes: value was not a boolean");
+    }
+
+    #[test]
+    fn set_variables_are_read_and_blank_ones_are_unset() {
+        let vars = [
+            ("MOCKEXAM_ADDR", "0.0.0.0:80"),
+            ("DATABASE_URL", "postgres://db/exam"),
+            ("MOCKEXAM_SECURE_COOKIES", "yes"),
+            ("MOCKEXAM_REGISTRATION", " closed "),
+            ("MOCKEXAM_SESSION_MAX_DAYS", "2"),
+            ("MOCKEXAM_BODY_LIMIT_KB", "64"),
+            ("MOCKEXAM_DATA_DIR", "  "),
+        ];
+        let c = Config::from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned())).unwrap();
+        assert_eq!(c.addr.to_string(), "0.0.0.0:80");
+        assert_eq!(c.database_url.as_deref(), Some("postgres://db/exam"));
+        assert!(c.secure_cookies && !c.registration_open);
+        assert_eq!(c.session_absolute, Duration::from_secs(2 * 24 * 3600));
+        assert_eq!(c.body_limit_bytes, 64 * 1024);
+        assert_eq!(c.data_dir, PathBuf::from("data/postgres"));
+    }
+
+    #[test]
+    fn logging_is_checked_too() {
+        let err = parse::<Logging>(only("RUST_LOG", "mockexam=loud")).unwrap_err();
+        assert!(err.to_string().starts_with("RUST_LOG=mockexam=loud: "), "{err}");
+        let log: Logging = parse(only("MOCKEXAM_LOG_JSON", "1")).unwrap();
+        assert!(log.json);
+        assert_eq!(log.filter, "mockexam=info,tower_http=info");
     }
 }
 
 #[cfg(test)]
 mod readme_tests {
+    use super::*;
+
+    /// `(variable, default, help)` for every declared setting.
+    fn declared() -> Vec<(String, String, String)> {
+        let cmd = Logging::augment_args(Settings::augment_args(Command::new("mockexam")));
+        cmd.get_arguments()
+            .map(|arg| {
+                let id = arg.get_id();
+                let name = arg.get_env().and_then(|n| n.to_str()).unwrap_or_else(|| panic!("{id} declares no env"));
+                let help = arg.get_help().unwrap_or_else(|| panic!("{id} has no help"));
+                let default = match arg.get_default_values() {
+                    [] => "(unset)".to_owned(),
+                    values => values.iter().map(|v| v.to_string_lossy()).collect::<Vec<_>>().join(","),
+                };
+                (name.to_owned(), default, help.to_string())
+            })
+            .collect()
+    }
+
     #[test]
-    fn the_readme_lists_every_variable() {
+    fn the_readme_table_matches_the_declared_variables() {
         let readme = include_str!("../README.md");
-        for (name, default, _) in super::VARIABLES {
-            assert!(readme.contains(&format!("| `{name}` | `{default}` |")), "README lacks {name}");
+        let declared = declared();
+        for (name, default, help) in &declared {
+            let row = format!("| `{name}` | `{default}` | {help} |");
+            assert!(readme.lines().any(|l| l == row), "README's configuration table lacks the row\n{row}");
+        }
+        let section = readme.split("\n## Configuration\n").nth(1).expect("a Configuration section");
+        let section = section.split("\n## ").next().unwrap_or(section);
+        for line in section.lines().filter(|l| l.starts_with("| `")) {
+            let name = line.split('`').nth(1).unwrap_or_default();
+            assert!(declared.iter().any(|(n, _, _)| n == name), "README lists {name}, which no setting declares");
         }
     }
 }

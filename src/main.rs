@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use mockexam::account::{DisplayName, Email, Password, Role};
 use mockexam::app::{self, App, accounts};
-use mockexam::config::Config;
+use mockexam::config::{Config, Logging};
 use mockexam::{content, db, web};
 
 #[derive(Parser)]
@@ -58,14 +58,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Content { command: ContentCommand::Check { dir } }) => return content_check(&dir),
-        Some(Command::User { command: UserCommand::Create { email, role, name } }) => {
-            init_tracing();
-            runtime().and_then(|rt| rt.block_on(create_user(&email, &role, name.as_deref())))
-        }
-        Some(Command::Serve) | None => {
-            init_tracing();
-            runtime().and_then(|rt| rt.block_on(serve()))
-        }
+        Some(Command::User { command: UserCommand::Create { email, role, name } }) => init_tracing()
+            .and_then(|()| runtime())
+            .and_then(|rt| rt.block_on(create_user(&email, &role, name.as_deref()))),
+        Some(Command::Serve) | None => init_tracing().and_then(|()| runtime()).and_then(|rt| rt.block_on(serve())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -80,16 +76,15 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("mockexam=info,tower_http=info"));
-    let json = std::env::var("MOCKEXAM_LOG_JSON").is_ok_and(|v| v == "true" || v == "1");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if json {
+fn init_tracing() -> anyhow::Result<()> {
+    let logging = Logging::from_env()?;
+    let builder = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_new(&logging.filter)?);
+    if logging.json {
         builder.json().init();
     } else {
         builder.init();
     }
+    Ok(())
 }
 
 async fn serve() -> anyhow::Result<()> {
