@@ -8,4 +8,5 @@ mod browser;
 mod content_load;
 mod exam_flow;
 mod helpers;
+mod openapi;
 mod web_basics;
