@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::kind::{Body, Kind, Response, ResponseError};
 
 /// A response as the client sends it, in display positions (0-based).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(description = "A response in display positions (0-based). Send the one property that fits the item's \
+    kind; an empty or absent response clears the answer.")]
 pub struct DisplayResponse {
     /// `single` and `multiple`: the chosen options.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,7 +16,7 @@ pub use kind::{Body, Choice, Pair, Response};
 pub use mode::{FinishReason, Mode, Visibility};
 
 /// A weighted part of an exam, such as `D1`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Domain {
     pub code: String,
     pub name: String,
@@ -25,7 +25,7 @@ pub struct Domain {
 
 /// The exam's score scale: scaled scores run from `min` to `max`, and a
 /// scaled score at or above `pass` passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scale {
     pub min: u32,
     pub max: u32,
@@ -33,7 +33,7 @@ pub struct Scale {
 }
 
 /// An exam blueprint: what a full mock looks like and how it is scored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Blueprint {
     pub slug: String,
     pub title: String,

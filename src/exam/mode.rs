@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(description = "`exam`: timed, on the blueprint, feedback after submit. `practice`: feedback after each \
+    checked answer. `drill`: practice on one domain or tag. `review`: questions missed before.")]
 pub enum Mode {
     /// Timed, blueprint draw, feedback only after submit.
     Exam,
@@ -55,7 +57,7 @@ impl Mode {
 }
 
 /// Why an attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FinishReason {
     /// The learner submitted it.

@@ -139,8 +139,9 @@ fn encode_next(next: &str) -> String {
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
-#[derive(Serialize)]
-struct Problem {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(description = "RFC 9457 problem details.")]
+pub(super) struct Problem {
     #[serde(rename = "type")]
     kind: &'static str,
     title: String,

@@ -72,11 +72,12 @@ pub fn save_refusal(outcome: SaveOutcome) -> Result<(StatusCode, String), AppErr
 }
 
 /// The JSON answer to a save, the same for the page's script and the API.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SaveReply {
     pub status: SaveStatus,
     /// The stored seq; null when the save was refused before reaching the
     /// item (an invalid response).
+    #[schema(required = true)]
     pub seq: Option<i64>,
     pub message: String,
 }

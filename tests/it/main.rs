@@ -9,4 +9,5 @@ mod content_load;
 mod exam_day;
 mod exam_flow;
 mod helpers;
+mod openapi;
 mod web_basics;

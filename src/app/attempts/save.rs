@@ -12,7 +12,7 @@ use crate::exam::kind::{Kind, ResponseError};
 use crate::store::attempts::{self, Save};
 
 /// A save as the page's script, the item form and the API send it.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct SaveRequest {
     /// Higher than the last save of this item; an older save arriving late
     /// (two tabs, a retry) is refused as stale.
@@ -62,7 +62,7 @@ pub enum SaveOutcome {
 
 /// The one list of save statuses, shared by the JSON replies (the page's
 /// script and the API) and the OpenAPI document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SaveStatus {
     Saved,

@@ -16,7 +16,7 @@ pub const MAX_COUNT: u32 = 200;
 const DEFAULT_COUNT: u32 = 10;
 
 /// What a learner asks for when starting.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct StartRequest {
     pub mode: Mode,
     #[serde(default)]
