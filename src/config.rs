@@ -32,6 +32,7 @@ pub struct Config {
     pub save_grace: Duration,
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
+    pub header_timeout: Duration,
     pub db_pool_size: u32,
 }
 
@@ -89,6 +90,9 @@ struct Settings {
     /// requests running longer get a 503
     #[arg(long, env = "MOCKEXAM_REQUEST_TIMEOUT_SECONDS", default_value = "30")]
     request_timeout_seconds: u64,
+    /// a client that has not sent its request headers in this long is disconnected
+    #[arg(long, env = "MOCKEXAM_HEADER_TIMEOUT_SECONDS", default_value = "10", value_parser = at_least_one)]
+    header_timeout_seconds: u32,
     /// database connections per instance
     #[arg(long, env = "MOCKEXAM_DB_POOL_SIZE", default_value = "16", value_parser = at_least_one)]
     db_pool_size: u32,
@@ -156,6 +160,7 @@ impl Config {
             save_grace: Duration::from_secs(s.save_grace_seconds),
             body_limit_bytes: s.body_limit_kb.saturating_mul(1024),
             request_timeout: Duration::from_secs(s.request_timeout_seconds),
+            header_timeout: Duration::from_secs(s.header_timeout_seconds.into()),
             db_pool_size: s.db_pool_size,
         })
     }

@@ -14,6 +14,7 @@ pub mod health;
 pub mod home;
 mod outcomes;
 pub mod results;
+mod serve;
 pub mod session;
 
 use axum::Router;
@@ -32,6 +33,7 @@ use tower_http::trace::TraceLayer;
 
 use cookies::CookieConfig;
 pub use error::{ApiError, AppError, Result};
+pub use serve::serve;
 
 /// The router's state is the application itself: handlers hand it to the
 /// use cases.
@@ -103,14 +105,4 @@ pub fn router(state: AppState) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
         )
         .with_state(state)
-}
-
-/// Serves until `shutdown` resolves, then drains requests in flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -115,3 +115,36 @@ async fn parallel_wrong_passwords_check_no_more_than_the_limit() {
     assert_eq!(checked, 5, "the account limit is 5 checked passwords per window");
     assert_eq!(browser.log_in("ann@example.org", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// A socket that sends half a request and stops: it is cut off after the
+/// header timeout, and it cannot hold up a shutdown.
+#[tokio::test]
+async fn a_half_sent_request_is_cut_off_and_does_not_hold_up_shutdown() {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = TestApp::spawn().await;
+    let config = mockexam::config::Config { header_timeout: Duration::from_secs(1), ..Default::default() };
+    let state = mockexam::web::AppState::new(app.db.clone(), Arc::new(config), app.clock.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let addr = listener.local_addr().expect("its address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(mockexam::web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let half_request = |mut socket: tokio::net::TcpStream| async move {
+        socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.expect("half a request is sent");
+        socket
+    };
+
+    let mut slow = half_request(tokio::net::TcpStream::connect(addr).await.expect("connect")).await;
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the server still holds a half-sent request open after 20 s");
+
+    let _held = half_request(tokio::net::TcpStream::connect(addr).await.expect("connect")).await;
+    stop.send(()).expect("the server listens for shutdown");
+    let shut_down = tokio::time::timeout(Duration::from_secs(20), server).await;
+    assert!(shut_down.is_ok(), "shutdown still waits on a half-sent request after 20 s");
+}
