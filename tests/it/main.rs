@@ -8,6 +8,7 @@ mod browser;
 mod content_load;
 mod exam_day;
 mod exam_flow;
+mod fuzz;
 mod helpers;
 mod openapi;
 mod web_basics;
