@@ -233,6 +233,14 @@ mod tests {
         Choice { text: text.into(), rationale: format!("why {text}") }
     }
 
+    #[test]
+    fn a_kind_shows_as_the_word_its_files_use() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.to_string(), kind.as_str());
+            assert_eq!(Kind::parse(&kind.to_string()), Some(kind));
+        }
+    }
+
     fn single() -> Body {
         Body::Single { options: vec![choice("a"), choice("b"), choice("c"), choice("d")], key: 2 }
     }
