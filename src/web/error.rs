@@ -36,15 +36,33 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
-                tracing::error!(error = %e, "database unavailable");
-                AppError::Unavailable
-            }
-            e => AppError::Internal(e.into()),
+        if is_unavailable(&e) {
+            tracing::error!(error = %e, "database unavailable");
+            return AppError::Unavailable;
         }
+        AppError::Internal(e.into())
     }
 }
+
+/// Whether the database could not be reached or dropped the connection:
+/// no free connection in time, a broken socket, or PostgreSQL shutting
+/// down, restarting or cutting the connection (SQLSTATE class 08, and
+/// 57P01–57P03). A connection cut by a restart fails its next statement
+/// once, so these are worth trying again; anything else is our bug.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            db.code().is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
+}
+
+/// Marks a response that says the database is unavailable, for layers
+/// that answer it in the client's own terms (see `attempts::retry`).
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseUnavailable;
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
@@ -113,10 +131,14 @@ impl IntoResponse for AppError {
             message: self.public_message(),
             assets: super::assets::version(),
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.public_message()).into_response(),
+        };
+        if matches!(self, AppError::Unavailable) {
+            response.extensions_mut().insert(DatabaseUnavailable);
         }
+        response
     }
 }
 

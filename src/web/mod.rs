@@ -63,7 +63,8 @@ pub fn router(state: AppState) -> Router {
         .merge(attempts::router())
         .merge(results::router())
         .merge(api::router())
-        .layer(middleware::from_fn_with_state(state.clone(), session::resolve));
+        .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
+        .layer(middleware::from_fn(attempts::retry::keep_unsaved_answers));
 
     let x_request_id = HeaderName::from_static("x-request-id");
     let header = |name: HeaderName, value: &'static str| {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::cookies::{self, CookieConfig};
 use super::csrf::CsrfToken;
-use super::{AppError, AppState};
+use super::{ApiError, AppError, AppState};
 use crate::account::Role;
 use crate::app::accounts;
 use crate::store::users::User;
@@ -31,6 +31,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(token) = token {
         match accounts::session_user(&state, &token).await {
             Ok(user) => session = user.map(|user| Session { user, token }),
+            // The API answers every error as a problem document, this one too.
+            Err(e) if req.uri().path().starts_with("/api/") => return ApiError::from(e).into_response(),
             Err(e) => return AppError::from(e).into_response(),
         }
     }

@@ -11,4 +11,5 @@ mod exam_flow;
 mod fuzz;
 mod helpers;
 mod openapi;
+mod resilience;
 mod web_basics;

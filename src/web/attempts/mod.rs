@@ -2,6 +2,7 @@
 //! the review screen, submit.
 
 mod form;
+pub mod retry;
 pub mod view;
 
 use askama::Template;
@@ -25,7 +26,7 @@ use crate::exam::{Mode, Visibility};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/attempts/{id}", get(resume))
-        .route("/attempts/{id}/items/{n}", get(show_item).post(save_item))
+        .route(retry::SAVE_ROUTE, get(show_item).post(save_item))
         .route("/attempts/{id}/review", get(show_review))
         .route("/attempts/{id}/submit", post(submit))
 }

@@ -125,10 +125,15 @@ impl TestApp {
     /// Starts the app on a database of the caller's, migrating it first;
     /// the caller removes it.
     pub async fn spawn_on(options: PgConnectOptions) -> TestApp {
+        Self::spawn_on_with(options, |_| {}).await
+    }
+
+    /// [`TestApp::spawn_on`] with settings changed by `configure`.
+    pub async fn spawn_on_with(options: PgConnectOptions, configure: impl FnOnce(&mut Config)) -> TestApp {
         let pool = db::pool(options.clone(), 2).await.expect("pool");
         db::MIGRATOR.run(&pool).await.expect("migrations");
         pool.close().await;
-        Self::start(options, None, |_| {}).await
+        Self::start(options, None, configure).await
     }
 
     async fn start(
@@ -136,9 +141,10 @@ impl TestApp {
         database: Option<String>,
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
-        let pool = db::pool(options.clone(), 8).await.expect("pool");
-        let mut config = Config::default();
+        // Tests keep a smaller pool than a server's default unless they ask.
+        let mut config = Config { db_pool_size: 8, ..Config::default() };
         configure(&mut config);
+        let pool = db::pool(options.clone(), config.db_pool_size).await.expect("pool");
         let config = Arc::new(config);
         let clock = Clock::default();
         let state = AppState::new(pool.clone(), config.clone(), clock.clone());

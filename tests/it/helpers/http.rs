@@ -15,8 +15,11 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub(super) fn new(addr: SocketAddr) -> Browser {
-        let jar = Arc::new(Jar::default());
+    pub fn new(addr: SocketAddr) -> Browser {
+        Self::with_jar(addr, Arc::new(Jar::default()))
+    }
+
+    fn with_jar(addr: SocketAddr, jar: Arc<Jar>) -> Browser {
         let client =
             Client::builder().cookie_provider(jar.clone()).redirect(redirect::Policy::none()).build().expect("client");
         Browser { addr, client, jar }
