@@ -6,8 +6,18 @@
 //! then safe and no password needs inventing. PostgreSQL refuses to run as
 //! root, so when we are root the cluster runs as an unprivileged user that
 //! owns the folder.
+//!
+//! One process at a time is in charge of the cluster and stops it when it
+//! exits: the one holding an exclusive lock on `mockexam.lock` in the
+//! folder. The kernel releases the lock when its holder dies, even by
+//! SIGKILL, while the cluster itself runs on (it is a daemon of its own);
+//! so the next server adopts a cluster left running and stops it at its
+//! own shutdown, while a second live process (`user create` beside a
+//! running server) finds the lock taken and leaves the cluster alone.
 
 use std::ffi::CString;
+use std::fs::File;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -19,13 +29,20 @@ use sqlx::postgres::PgConnectOptions;
 /// The superuser made by `initdb`; trust auth on the private socket.
 pub const SUPERUSER: &str = "mockexam";
 const PORT: u16 = 5432;
+/// Held (flock) by the process in charge of the cluster.
+const LOCK_FILE: &str = "mockexam.lock";
 
 #[derive(Debug)]
 pub struct Cluster {
     data_dir: PathBuf,
     bin_dir: PathBuf,
     owner: Option<Owner>,
-    started_here: bool,
+    /// Whether stopping the cluster is ours to do: we started it, or we
+    /// adopted it from a process that died without stopping it.
+    in_charge: bool,
+    /// The lock on [`LOCK_FILE`], held for as long as this value lives;
+    /// None when another live process holds it.
+    lock: Option<File>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +56,8 @@ or set DATABASE_URL to a PostgreSQL server you have, e.g. DATABASE_URL=postgres:
 
 impl Cluster {
     /// Starts the cluster in `data_dir`, creating it on first use, or reuses
-    /// it if it is already running.
+    /// it if it is already running: adopting it (to stop it later) if the
+    /// process that started it is gone, leaving it to that process if not.
     pub fn start(data_dir: &Path) -> anyhow::Result<Cluster> {
         let bin_dir = find_bin_dir().context(INSTALL_HINT)?;
         std::fs::create_dir_all(data_dir)
@@ -62,15 +80,21 @@ impl Cluster {
         }
         std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))?;
 
-        let mut cluster = Cluster { data_dir, bin_dir, owner, started_here: false };
+        let mut cluster = Cluster { data_dir, bin_dir, owner, in_charge: false, lock: None };
         if !cluster.data_dir.join("PG_VERSION").exists() {
             cluster.initdb()?;
         }
-        if cluster.is_running() {
-            tracing::info!(data_dir = %cluster.data_dir.display(), "reusing the running embedded PostgreSQL");
-        } else {
+        // After initdb, which wants an empty folder.
+        cluster.lock = lock(&cluster.data_dir.join(LOCK_FILE))?;
+        let data_dir = cluster.data_dir.display().to_string();
+        if !cluster.is_running() {
             cluster.pg_start()?;
-            cluster.started_here = true;
+            cluster.in_charge = true;
+        } else if cluster.lock.is_some() {
+            tracing::warn!(%data_dir, "adopting the embedded PostgreSQL left running by a server that stopped without stopping it; it is stopped at shutdown");
+            cluster.in_charge = true;
+        } else {
+            tracing::info!(%data_dir, "reusing the embedded PostgreSQL of another running mockexam, which stops it");
         }
         Ok(cluster)
     }
@@ -79,9 +103,10 @@ impl Cluster {
         &self.data_dir
     }
 
-    /// Whether this process started the cluster (and so should stop it).
-    pub fn started_here(&self) -> bool {
-        self.started_here
+    /// Whether this process stops the cluster when done: it started it, or
+    /// adopted it from a process that died.
+    pub fn in_charge(&self) -> bool {
+        self.in_charge
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
@@ -159,15 +184,15 @@ impl Cluster {
         Ok(())
     }
 
-    /// Stops the cluster if this process started it.
+    /// Stops the cluster if this process is in charge of it.
     pub fn stop(&mut self) -> anyhow::Result<()> {
-        if !self.started_here {
+        if !self.in_charge {
             return Ok(());
         }
         let mut cmd = self.command("pg_ctl");
         cmd.arg("stop").arg("-D").arg(&self.data_dir).args(["-m", "fast", "-w", "-t", "60"]);
         self.run(cmd, "pg_ctl stop")?;
-        self.started_here = false;
+        self.in_charge = false;
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
     }
@@ -175,14 +200,14 @@ impl Cluster {
     /// Stops the cluster whoever started it: for tests that need a database
     /// to go away.
     pub fn stop_now(&mut self) -> anyhow::Result<()> {
-        self.started_here = true;
+        self.in_charge = true;
         self.stop()
     }
 
     /// Starts a stopped cluster again.
     pub fn restart(&mut self) -> anyhow::Result<()> {
         self.pg_start()?;
-        self.started_here = true;
+        self.in_charge = true;
         Ok(())
     }
 }
@@ -193,6 +218,27 @@ impl Drop for Cluster {
             tracing::error!(error = %e, "could not stop the embedded PostgreSQL");
         }
     }
+}
+
+/// Takes the exclusive lock on `path` if no other process holds it. The
+/// descriptor is close-on-exec (as std opens files), so the cluster's own
+/// processes never inherit the lock.
+fn lock(path: &Path) -> anyhow::Result<Option<File>> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    // SAFETY: flock on a descriptor this function owns.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(Some(file));
+    }
+    let error = std::io::Error::last_os_error();
+    if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        return Ok(None);
+    }
+    Err(error).with_context(|| format!("cannot lock {}", path.display()))
 }
 
 /// Finds a folder holding `postgres`, `initdb` and `pg_ctl`: on PATH, from

@@ -8,4 +8,4 @@ mod http;
 
 pub use app::TestApp;
 pub use content::{first_item_touched, item_body, key_of, secrets_of, wrong_answer_of};
-pub use http::{ApiClient, encode, json_of, location};
+pub use http::{ApiClient, Browser, encode, json_of, location};

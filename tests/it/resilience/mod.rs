@@ -7,6 +7,7 @@
 //! server process) is stopped when it is dropped, also when the test fails.
 
 mod database_restart;
+mod server_killed;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
