@@ -217,7 +217,8 @@ pub enum SaveOutcome {
 /// own attempt, while it runs, before its deadline (plus grace), never
 /// changing a checked answer, and only if no newer save got there first.
 /// The reply says why not. A save serializes with [`finish`] through the
-/// attempt's row lock, so every save it acknowledges is in the grade.
+/// attempt's row lock, so every save it acknowledges is in the grade, and
+/// with other saves of the item through the item's row lock.
 pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOutcome> {
     let answered = s.response.is_some_and(|r| !r.is_empty());
     let cutoff = s.now - s.grace;
@@ -234,6 +235,11 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                -- grade in progress and then sees it finished, and a grade
                -- waits for the saves in progress, so it reads them all.
                FOR SHARE OF a
+               -- Two saves of one item in flight together (two tabs, two
+               -- servers, a retry): the second waits for the first and then
+               -- reads the item as the first left it, so its seq is checked
+               -- against the stored one and an older save never wins.
+               FOR NO KEY UPDATE OF i
            ), updated AS (
                UPDATE items i SET
                    response = CASE WHEN i.checked_at IS NULL THEN $5 ELSE i.response END,

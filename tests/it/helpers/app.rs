@@ -136,6 +136,19 @@ impl TestApp {
         Self::start(options, None, configure).await
     }
 
+    /// A second server on this app's database, as another instance behind
+    /// a load balancer would be: its own port, pool, caches and clock. The
+    /// database stays this app's to remove.
+    pub async fn another_instance(&self) -> TestApp {
+        Self::start(self.options.clone(), None, |_| {}).await
+    }
+
+    /// A connection of the test's own to the app's database, outside the
+    /// app's pool.
+    pub async fn connect(&self) -> PgConnection {
+        PgConnection::connect_with(&self.options).await.expect("connect to the test database")
+    }
+
     async fn start(
         options: PgConnectOptions,
         database: Option<String>,

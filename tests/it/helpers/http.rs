@@ -19,6 +19,12 @@ impl Browser {
         Self::with_jar(addr, Arc::new(Jar::default()))
     }
 
+    /// The same browser (its cookies) talking to another server: another
+    /// instance on another port of the same host.
+    pub fn at(&self, addr: SocketAddr) -> Browser {
+        Self::with_jar(addr, self.jar.clone())
+    }
+
     fn with_jar(addr: SocketAddr, jar: Arc<Jar>) -> Browser {
         let client =
             Client::builder().cookie_provider(jar.clone()).redirect(redirect::Policy::none()).build().expect("client");

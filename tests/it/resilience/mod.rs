@@ -8,6 +8,7 @@
 
 mod database_restart;
 mod server_killed;
+mod two_servers;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -178,4 +179,35 @@ pub fn hidden_fields(page: &str) -> Vec<(String, String)> {
         .filter(|tag| attr(tag, "type").as_deref() == Some("hidden"))
         .filter_map(|tag| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
         .collect()
+}
+
+/// A save sent as the page's script sends it, running on its own: for
+/// saves that must be in flight together.
+pub async fn spawn_save(
+    browser: &crate::helpers::Browser,
+    attempt: uuid::Uuid,
+    n: i32,
+    body: serde_json::Value,
+) -> tokio::task::JoinHandle<(StatusCode, serde_json::Value)> {
+    let request = browser
+        .client
+        .post(browser.url(&format!("/attempts/{attempt}/items/{n}")))
+        .header("x-csrf-token", browser.csrf().await)
+        .header("origin", format!("http://{}", browser.addr))
+        .json(&body);
+    tokio::spawn(async move { crate::helpers::json_of(request.send().await.expect("a reply")).await })
+}
+
+/// Waits until `count` statements of the database wait on a lock.
+pub async fn until_waiting_on_locks(watcher: &mut sqlx::PgConnection, count: i64) {
+    eventually(&format!("{count} statements to wait on a lock"), async || {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut *watcher)
+        .await
+        .expect("pg_stat_activity");
+        (waiting == count).then_some(())
+    })
+    .await;
 }
