@@ -7,6 +7,7 @@
 //! server process) is stopped when it is dropped, also when the test fails.
 
 mod database_restart;
+mod pool_exhausted;
 mod server_killed;
 mod two_servers;
 
