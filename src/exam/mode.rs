@@ -118,6 +118,18 @@ mod tests {
     }
 
     #[test]
+    fn modes_read_back_what_they_write_and_have_their_own_labels() {
+        for mode in Mode::ALL {
+            assert_eq!(Mode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(Mode::parse("Exam"), None);
+        let words: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+        assert_eq!(words, ["exam", "practice", "drill", "review"], "the words stored and sent");
+        let labels: Vec<&str> = Mode::ALL.iter().map(|m| m.label()).collect();
+        assert_eq!(labels, ["Mock exam", "Practice", "Drill", "Review"]);
+    }
+
+    #[test]
     fn finish_reasons_read_back_what_they_write() {
         for r in [FinishReason::Submitted, FinishReason::Expired] {
             assert_eq!(FinishReason::parse(r.as_str()), Some(r));
