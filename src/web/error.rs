@@ -120,9 +120,12 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Keeps a return path local: anything that is not a plain path becomes `/`.
+/// Keeps a return path local and fit for a `Location` header: anything
+/// that is not a plain path (another site, a backslash, a control character
+/// such as a line break, which no header may hold) becomes `/`.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local && !next.chars().any(char::is_control) { next } else { "/" }
 }
 
 fn encode_next(next: &str) -> String {
@@ -187,5 +190,13 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(encode_next("/a?b=c"), "/a%3Fb%3Dc");
+    }
+
+    #[test]
+    fn return_paths_with_control_characters_go_home() {
+        for next in ["/\n", "/a\r\nSet-Cookie: x=1", "/a\tb", "/\u{7f}", "/\u{85}", "/\0"] {
+            assert_eq!(safe_next(next), "/", "{next:?}");
+        }
+        assert_eq!(safe_next("/exams/café?x=1 2"), "/exams/café?x=1 2", "other characters stay");
     }
 }

@@ -9,5 +9,6 @@ mod content_load;
 mod exam_day;
 mod exam_flow;
 mod helpers;
+mod hostile_client;
 mod openapi;
 mod web_basics;

@@ -1,0 +1,196 @@
+//! A hostile client: requests no browser or script of ours sends, over
+//! real HTTP (raw TCP where reqwest would tidy the request up): control
+//! characters in return paths, bodies over the limit, chunked or not,
+//! impossible answers and sequence numbers, Authorization headers that are
+//! not a bearer token, and connections kept alive across unread bodies.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::helpers::{TestApp, encode, item_body, json_of, location};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A request body as a raw client sends it.
+enum RawBody<'a> {
+    None,
+    /// With `Content-Length`.
+    Sized(&'a [u8]),
+    /// `Transfer-Encoding: chunked`, no `Content-Length`: the size is known
+    /// only once it has been read.
+    Chunked(&'a [u8]),
+}
+
+/// One HTTP/1.1 request, written byte for byte.
+fn raw_request(method: &str, path: &str, headers: &[(&str, &str)], body: RawBody<'_>) -> Vec<u8> {
+    let mut out = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n").into_bytes();
+    for (name, value) in headers {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    match body {
+        RawBody::None => out.extend_from_slice(b"\r\n"),
+        RawBody::Sized(bytes) => {
+            out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", bytes.len()).as_bytes());
+            out.extend_from_slice(bytes);
+        }
+        RawBody::Chunked(bytes) => {
+            out.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n");
+            for chunk in bytes.chunks(1000) {
+                out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                out.extend_from_slice(chunk);
+                out.extend_from_slice(b"\r\n");
+            }
+            out.extend_from_slice(b"0\r\n\r\n");
+        }
+    }
+    out
+}
+
+struct RawResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One TCP connection to the app, for requests reqwest will not send and
+/// for seeing whether the server keeps the connection open.
+struct RawConnection {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl RawConnection {
+    async fn open(addr: SocketAddr) -> RawConnection {
+        RawConnection { stream: TcpStream::connect(addr).await.expect("connect"), buffer: Vec::new() }
+    }
+
+    /// Writes the whole request in one go: the server finds all of it
+    /// waiting when it reads.
+    async fn send(&mut self, request: &[u8]) {
+        self.stream.write_all(request).await.expect("write the request");
+    }
+
+    /// Reads more bytes; false once the server has closed the connection.
+    async fn fill(&mut self) -> bool {
+        let mut chunk = [0u8; 8192];
+        // A guard against a server that never answers, not a synchronisation.
+        let read = tokio::time::timeout(Duration::from_secs(20), self.stream.read(&mut chunk))
+            .await
+            .expect("the server answers within 20 s");
+        match read {
+            Ok(0) | Err(_) => false,
+            Ok(n) => {
+                self.buffer.extend_from_slice(&chunk[..n]);
+                true
+            }
+        }
+    }
+
+    /// The next response on this connection; None if the server closed it
+    /// first.
+    async fn response(&mut self) -> Option<RawResponse> {
+        let head_end = loop {
+            if let Some(i) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            if !self.fill().await {
+                return None;
+            }
+        };
+        let head = String::from_utf8(self.buffer[..head_end].to_vec()).expect("an ASCII head");
+        self.buffer.drain(..head_end + 4);
+        let mut lines = head.split("\r\n");
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("a status");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let mut response = RawResponse { status, headers, body: Vec::new() };
+        if let Some(length) = response.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
+            while self.buffer.len() < length {
+                assert!(self.fill().await, "the body arrives whole");
+            }
+            response.body = self.buffer.drain(..length).collect();
+        } else if response.header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
+            loop {
+                let line_end = loop {
+                    if let Some(i) = self.buffer.windows(2).position(|w| w == b"\r\n") {
+                        break i;
+                    }
+                    assert!(self.fill().await, "the chunk arrives whole");
+                };
+                let size_line = String::from_utf8_lossy(&self.buffer[..line_end]).into_owned();
+                let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16)
+                    .expect("a chunk size");
+                while self.buffer.len() < line_end + 2 + size + 2 {
+                    assert!(self.fill().await, "the chunk arrives whole");
+                }
+                response.body.extend_from_slice(&self.buffer[line_end + 2..line_end + 2 + size]);
+                self.buffer.drain(..line_end + 2 + size + 2);
+                if size == 0 {
+                    break;
+                }
+            }
+        }
+        Some(response)
+    }
+}
+
+/// Sends one request on a new connection and reads its response.
+async fn raw(addr: SocketAddr, request: &[u8]) -> RawResponse {
+    let mut connection = RawConnection::open(addr).await;
+    connection.send(request).await;
+    connection.response().await.expect("a response")
+}
+
+/// The `Cookie` header of a browser: its session and CSRF cookies.
+fn cookie_header(app: &TestApp) -> String {
+    let session = app.cookie("mockexam_session").expect("logged in");
+    let csrf = app.cookie("mockexam_csrf").expect("a csrf cookie");
+    format!("mockexam_session={session}; mockexam_csrf={csrf}")
+}
+
+/// Starts a practice attempt of `count` items through the API.
+async fn start_practice(api: &crate::helpers::ApiClient, count: u32) -> uuid::Uuid {
+    let (status, started) = api.post("/api/v1/exams/mla-c01/attempts", json!({ "mode": "practice", "count": count })).await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    started["id"].as_str().and_then(|s| s.parse().ok()).expect("an attempt id")
+}
+
+/// Finding 1: a return path that cannot go in a `Location` header (a line
+/// break, a DEL) answered 500 "failed to parse header value"; it is not a
+/// plain local path, so it goes home like any other.
+#[tokio::test]
+async fn a_return_path_with_control_characters_goes_home_instead_of_failing() {
+    let app = TestApp::spawn().await;
+    app.register("ann@example.org", "Ann", PASSWORD).await;
+    for next in ["/%0a", "/%0d%0aSet-Cookie:%20planted=1", "/attempts%7f", "/a%09b", "/%c2%85"] {
+        let response = app.get(&format!("/login?next={next}")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "GET /login?next={next} while logged in");
+        assert_eq!(location(&response), "/", "GET /login?next={next}");
+    }
+
+    for next in ["/\n", "/\r\nSet-Cookie: planted=1", "/attempts\u{7f}"] {
+        app.log_out().await;
+        let response = app.post_form("/login", &[("email", "ann@example.org"), ("password", PASSWORD), ("next", next)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "POST /login with next={next:?}");
+        assert_eq!(location(&response), "/", "POST /login with next={next:?}");
+        assert!(response.headers().get_all("set-cookie").iter().all(|c| !c.as_bytes().starts_with(b"planted")));
+    }
+    assert!(app.get_text("/").await.contains("Ann"), "and the login went through");
+}
