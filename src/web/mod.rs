@@ -87,9 +87,9 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!("request", method = %req.method(), path = path.unwrap_or(req.uri().path()), request_id = id.unwrap_or(""))
                 }))
                 .layer(PropagateRequestIdLayer::new(x_request_id))
-                .layer(CatchPanicLayer::new())
-                .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
-                .layer(CompressionLayer::new())
+                // The security headers wrap every layer that can answer on
+                // its own (a panic's 500, the body limit's 413, the
+                // timeout's 503), so no response goes out without them.
                 .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(header(header::X_FRAME_OPTIONS, "DENY"))
@@ -100,6 +100,9 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
                 .option_layer(hsts)
+                .layer(CatchPanicLayer::new())
+                .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
+                .layer(CompressionLayer::new())
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
         )
         .with_state(state)

@@ -194,3 +194,31 @@ async fn a_return_path_with_control_characters_goes_home_instead_of_failing() {
     }
     assert!(app.get_text("/").await.contains("Ann"), "and the login went through");
 }
+
+/// The headers every response must carry.
+const SECURITY_HEADERS: [&str; 6] = [
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "permissions-policy",
+    "cross-origin-opener-policy",
+];
+
+/// Finding 2: the body limit answered its 413 before the layers that add
+/// the security headers, so it went out without them.
+#[tokio::test]
+async fn a_body_over_the_limit_gets_413_with_the_security_headers() {
+    let app = TestApp::spawn_with(|c| c.body_limit_bytes = 1024).await;
+    let page = raw(app.addr, &raw_request("GET", "/login", &[], RawBody::None)).await;
+    assert_eq!(page.status, 200);
+
+    let form = encode(&[("email", "ann@example.org"), ("password", &"x".repeat(2000))]);
+    let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+    let response = raw(app.addr, &raw_request("POST", "/login", &headers, RawBody::Sized(form.as_bytes()))).await;
+    assert_eq!(response.status, 413, "{}", response.text());
+    for name in SECURITY_HEADERS {
+        assert_eq!(response.header(name), page.header(name), "{name} on the 413");
+        assert!(response.header(name).is_some(), "{name} is set");
+    }
+}
