@@ -11,10 +11,11 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::cookies::{self, CookieConfig};
-use super::{ApiError, AppError};
+use super::limit::{self, BodyLimit};
+use super::AppError;
 
 pub const FORM_FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
@@ -60,8 +61,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 fn refuse(path: &str) -> Response {
     let message =
         "This form came from another site or has expired. Go back, reload the page and try again; nothing was changed.";
-    let error = AppError::Forbidden(message.into());
-    if path.starts_with("/api/") { ApiError(error).into_response() } else { error.into_response() }
+    AppError::Forbidden(message.into()).for_path(path)
 }
 
 pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, next: Next) -> Response {
@@ -118,9 +118,15 @@ async fn sent_token(req: Request) -> Result<(Option<String>, Request), Response>
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
-    // The body limit layer has already bounded this body.
-    let bytes = to_bytes(body, usize::MAX).await.map_err(|_| {
-        AppError::Invalid("The form was too large or arrived incomplete; nothing was saved.".into()).into_response()
+    // The body limit layer has already bounded this body: past the limit,
+    // reading it fails with the limit's own error.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|e| {
+        let error = if limit::is_over_limit(&e) {
+            AppError::TooLarge(parts.extensions.get::<BodyLimit>().copied())
+        } else {
+            AppError::Invalid("The form arrived incomplete; nothing was saved.".into())
+        };
+        error.for_path(parts.uri.path())
     })?;
     let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))

@@ -25,6 +25,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// A request body over the limit (named when known).
+    #[error("request body too large")]
+    TooLarge(Option<super::limit::BodyLimit>),
     #[error("service unavailable")]
     Unavailable,
     /// Too many password checks at once; try again shortly.
@@ -61,6 +64,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,6 +78,13 @@ impl AppError {
                 m.clone()
             }
             AppError::Unauthorized { .. } => "Please log in.".into(),
+            AppError::TooLarge(limit) => match limit {
+                Some(super::limit::BodyLimit(bytes)) => format!(
+                    "The request is too large: this server takes at most {}. Nothing was saved.",
+                    if bytes % 1024 == 0 { format!("{} KiB", bytes / 1024) } else { format!("{bytes} bytes") }
+                ),
+                None => "The request is too large for this server. Nothing was saved.".into(),
+            },
             AppError::Unavailable => {
                 "The database is not answering right now. Your saved answers are safe; try again in a moment.".into()
             }
@@ -117,6 +128,15 @@ impl IntoResponse for AppError {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.public_message()).into_response(),
         }
+    }
+}
+
+impl AppError {
+    /// This error as the face of `path` shows it: a problem document under
+    /// `/api/`, the HTML page anywhere else. For layers that answer before
+    /// any handler (and so before either face is chosen).
+    pub fn for_path(self, path: &str) -> Response {
+        if path.starts_with("/api/") { ApiError(self).into_response() } else { self.into_response() }
     }
 }
 

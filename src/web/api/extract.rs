@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::accounts;
 use crate::store::users::User;
+use crate::web::limit::{self, BodyLimit};
 use crate::web::session::MaybeUser;
 use crate::web::{ApiError, AppError, AppState};
 
@@ -46,19 +47,23 @@ fn bearer(value: &HeaderValue) -> Option<&str> {
 }
 
 /// Like `axum::Json`, but a body that is not the JSON we take gets a
-/// problem document (422) instead of axum's plain-text rejection.
+/// problem document (422, or 413 when over the limit) instead of axum's
+/// plain-text rejection.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = req.extensions().get::<BodyLimit>().copied();
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError(AppError::Invalid(format!(
-                "The request body could not be read: {}. See /api/openapi.json for what this endpoint takes.",
-                rejection.body_text()
-            )))),
+            Err(rejection) => Err(ApiError(limit::refused(rejection.status(), limit, || {
+                AppError::Invalid(format!(
+                    "The request body could not be read: {}. See /api/openapi.json for what this endpoint takes.",
+                    rejection.body_text()
+                ))
+            }))),
         }
     }
 }
