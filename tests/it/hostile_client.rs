@@ -298,3 +298,64 @@ async fn a_body_under_a_configured_limit_above_two_megabytes_is_taken() {
     let (status, reply) = api.put(&format!("/api/v1/attempts/{id}/items/1"), save).await;
     assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
 }
+
+/// The position of the first item of `kind` in the attempt.
+async fn first_of_kind(app: &TestApp, attempt: uuid::Uuid, items: i32, kind: mockexam::exam::kind::Kind) -> i32 {
+    for n in 1..=items {
+        if item_body(&app.db, attempt, n).await.1.kind() == kind {
+            return n;
+        }
+    }
+    panic!("no {kind} item among {items}");
+}
+
+/// Finding 4: an ordering response that gives two steps the same place is
+/// no order at all, yet it was stored as an answer. It is refused as
+/// invalid, through the API and the item form; matching, where two prompts
+/// may well share an answer, still takes that.
+#[tokio::test]
+async fn an_ordering_with_a_repeated_position_is_refused_as_invalid() {
+    use mockexam::exam::kind::Kind;
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let api = app.api_client(&app.create_api_token("t").await);
+    let id = start_practice(&api, 200).await;
+    let n = first_of_kind(&app, id, 200, Kind::Ordering).await;
+    let path = format!("/api/v1/attempts/{id}/items/{n}");
+    let (_, item) = api.get(&path).await;
+    let steps = item["choices"].as_array().expect("steps").len();
+    assert!(steps >= 3, "an ordering item has steps");
+
+    let mut repeated: Vec<Value> = (0..steps).map(|r| json!(r)).collect();
+    repeated[1] = json!(0); // [0, 0, 2, …]: the first two steps share the first place
+    let (status, reply) = api.put(&path, json!({ "seq": 1, "response": { "ranks": repeated } })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+    assert_eq!(reply["status"], "invalid", "{reply}");
+    assert!(reply["message"].as_str().is_some_and(|m| m.contains("same place")), "{reply}");
+    let (_, read) = api.get(&path).await;
+    assert_eq!(read["answered"], false, "nothing was stored");
+
+    // The item form (no JavaScript) can send the same thing: ranks from 1.
+    let seq = read["seq"].to_string();
+    let mut fields = vec![("seq".to_string(), seq)];
+    fields.extend((0..steps).map(|p| (format!("rank-{p}"), if p == 1 { "1".into() } else { (p + 1).to_string() })));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let response = app.post_form(&format!("/attempts/{id}/items/{n}"), &fields).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("same place"), "the page says why");
+    assert_eq!(api.get(&path).await.1["answered"], false, "nothing was stored");
+
+    // A proper order is taken.
+    let order: Vec<Value> = (0..steps).map(|r| json!(r)).collect();
+    let (status, reply) = api.put(&path, json!({ "seq": read["seq"], "response": { "ranks": order } })).await;
+    assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
+
+    // Matching: two prompts may share an answer.
+    let m = first_of_kind(&app, id, 200, Kind::Matching).await;
+    let path = format!("/api/v1/attempts/{id}/items/{m}");
+    let (_, item) = api.get(&path).await;
+    let prompts = item["prompts"].as_array().expect("prompts").len();
+    let same: Vec<Value> = (0..prompts).map(|_| json!(0)).collect();
+    let (status, reply) = api.put(&path, json!({ "seq": item["seq"], "response": { "matches": same } })).await;
+    assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
+}

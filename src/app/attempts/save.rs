@@ -40,6 +40,8 @@ pub enum SaveOutcome {
     },
     /// A response naming options the question does not have.
     DoesNotFit,
+    /// An ordering that gives two steps the same place.
+    RepeatedPlace,
     /// A check with nothing answered.
     NothingToCheck,
     /// Past the deadline and its grace: the attempt is graded without it.
@@ -98,7 +100,9 @@ impl SaveOutcome {
     pub fn status(self) -> SaveStatus {
         match self {
             Self::Saved { .. } => SaveStatus::Saved,
-            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::NothingToCheck => SaveStatus::Invalid,
+            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::RepeatedPlace | Self::NothingToCheck => {
+                SaveStatus::Invalid
+            }
             Self::TimeUp { .. } => SaveStatus::TimeUp,
             Self::Finished { .. } => SaveStatus::Finished,
             Self::Locked { .. } => SaveStatus::Locked,
@@ -115,7 +119,7 @@ impl SaveOutcome {
             | Self::Finished { seq }
             | Self::Locked { seq }
             | Self::Stale { seq } => Some(seq),
-            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::NothingToCheck => None,
+            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::RepeatedPlace | Self::NothingToCheck => None,
         }
     }
 }
@@ -150,6 +154,7 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
         Ok(r) => r,
         Err(ResponseError::TooMany { allowed }) => return Ok(SaveOutcome::TooManyChoices { allowed }),
         Err(ResponseError::OutOfRange) => return Ok(SaveOutcome::DoesNotFit),
+        Err(ResponseError::RepeatedPlace) => return Ok(SaveOutcome::RepeatedPlace),
     };
     // Only the practice modes check an answer as it is given.
     let check = (req.check && facts.mode.immediate_feedback()).then(|| body.is_correct(response.as_ref()));
