@@ -359,3 +359,35 @@ async fn an_ordering_with_a_repeated_position_is_refused_as_invalid() {
     let (status, reply) = api.put(&path, json!({ "seq": item["seq"], "response": { "matches": same } })).await;
     assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
 }
+
+/// Finding 5: a `seq` near `i64::MAX` was stored, after which the item's
+/// next `seq` overflowed and no save could be newer. `seq` is bounded by
+/// the largest integer JavaScript keeps exact.
+#[tokio::test]
+async fn a_seq_beyond_the_bound_is_refused_and_the_item_still_saves() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let api = app.api_client(&app.create_api_token("t").await);
+    let id = start_practice(&api, 3).await;
+    let path = format!("/api/v1/attempts/{id}/items/1");
+
+    for seq in [i64::MAX, (1 << 53) + 1, 1 << 53] {
+        let (status, reply) = api.put(&path, json!({ "seq": seq, "flagged": true })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "seq {seq}: {reply}");
+        assert_eq!(reply["status"], "invalid", "{reply}");
+        assert!(reply["message"].as_str().is_some_and(|m| m.contains("9007199254740991")), "{reply}");
+    }
+    let (status, item) = api.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{item}");
+    assert_eq!(item["flagged"], false, "nothing was stored");
+    let (status, reply) = api.put(&path, json!({ "seq": item["seq"], "flagged": true })).await;
+    assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
+
+    let (_, doc) = api.get("/api/openapi.json").await;
+    let seq = &doc["components"]["schemas"]["SaveRequest"]["properties"]["seq"];
+    assert_eq!(seq["maximum"], json!(9_007_199_254_740_991_i64), "the bound is documented: {seq}");
+
+    // The largest one is taken.
+    let (status, reply) = api.put(&path, json!({ "seq": (1i64 << 53) - 1, "flagged": false })).await;
+    assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
+}
