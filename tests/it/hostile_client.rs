@@ -391,3 +391,52 @@ async fn a_seq_beyond_the_bound_is_refused_and_the_item_still_saves() {
     let (status, reply) = api.put(&path, json!({ "seq": (1i64 << 53) - 1, "flagged": false })).await;
     assert_eq!((status, reply["status"].as_str()), (StatusCode::OK, Some("saved")), "{reply}");
 }
+
+/// Finding 6: personal API tokens outlived a password change. The form
+/// offers to revoke them too, ticked by default, and says what it did.
+#[tokio::test]
+async fn a_password_change_can_revoke_the_api_tokens_and_says_whether_it_did() {
+    let app = TestApp::spawn().await;
+    app.register("ann@example.org", "Ann", PASSWORD).await;
+    let form = app.get_text("/account/password").await;
+    let checkbox = form.find("name=\"revoke_tokens\"").map(|i| &form[form[..i].rfind('<').unwrap_or(0)..]);
+    let checkbox = checkbox.and_then(|c| c.split('>').next()).expect("the form has a revoke_tokens checkbox");
+    assert!(checkbox.contains("type=\"checkbox\"") && checkbox.contains("checked"), "ticked by default: {checkbox}");
+    assert!(form.contains("Also revoke my API tokens"));
+
+    let change = |from: &'static str, to: &'static str, revoke: bool| {
+        let mut fields = vec![("current_password", from), ("new_password", to), ("new_password_confirm", to)];
+        if revoke {
+            fields.push(("revoke_tokens", "on"));
+        }
+        let app = &app;
+        async move { app.post_form("/account/password", &fields).await }
+    };
+
+    // Unticked: the token still works, and the notice says so.
+    let kept = app.api_client(&app.create_api_token("kept").await);
+    assert_eq!(kept.get("/api/v1/attempts").await.0, StatusCode::OK);
+    let changed = change(PASSWORD, "a brand new secret", false).await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let notice = app.get_text(location(&changed)).await;
+    assert!(notice.contains("Your password was changed") && notice.contains("API tokens still work"), "{notice}");
+    assert_eq!(kept.get("/api/v1/attempts").await.0, StatusCode::OK, "left alone");
+
+    // Ticked: every token of the user is refused from then on.
+    let other = app.api_client(&app.create_api_token("other").await);
+    let changed = change("a brand new secret", "another new secret", true).await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let notice = app.get_text(location(&changed)).await;
+    assert!(notice.contains("Your password was changed") && notice.contains("API tokens were revoked"), "{notice}");
+    assert_eq!(kept.get("/api/v1/attempts").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(other.get("/api/v1/attempts").await.0, StatusCode::UNAUTHORIZED);
+    assert!(!notice.contains("<td>kept</td>") && !notice.contains("<td>other</td>"), "the list is empty");
+
+    // Someone else's tokens are not touched.
+    let bob = app.new_browser();
+    bob.register("bob@example.org", "Bob", PASSWORD).await;
+    let bobs = bob.api_client(&bob.create_api_token("bob's").await);
+    let changed = change("another new secret", "yet another secret", true).await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(bobs.get("/api/v1/attempts").await.0, StatusCode::OK);
+}
