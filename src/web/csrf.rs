@@ -2,12 +2,15 @@
 //! the browser's own word on where a request came from (`Sec-Fetch-Site`,
 //! else `Origin` against `Host`), and a double-submit token: a random value
 //! in a SameSite cookie that each form (field `csrf_token`) or script
-//! (header `X-CSRF-Token`) must echo. Requests authenticated by an API token
-//! carry no ambient credentials, so they need only the first check.
+//! (header `X-CSRF-Token`) must echo. API requests with a bearer token
+//! carry no ambient credentials, so they need only the first check; their
+//! cookies are dropped here, so nothing behind this layer can use them.
+//! Any other `Authorization` header (another scheme, or on a page, where
+//! the session cookie decides) changes nothing.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -54,6 +57,13 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Whether a bearer token, not a cookie, is what authenticates this
+/// request: an API route sent with `Authorization: Bearer <token>`. Pages
+/// go by the session cookie whatever that header says.
+fn bearer_api_request(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/") && req.headers().get(AUTHORIZATION).and_then(super::api::bearer).is_some()
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -70,11 +80,16 @@ pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, ne
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
     let mut req = req;
+    let by_bearer = bearer_api_request(&req);
+    if by_bearer {
+        // Only its token counts: the session cookie never rides along.
+        req.headers_mut().remove(COOKIE);
+    }
     if changes_state {
         if !same_origin(req.headers()) {
             return refuse(&path);
         }
-        if !req.headers().contains_key(AUTHORIZATION) {
+        if !by_bearer {
             let (sent, rebuilt) = match sent_token(req).await {
                 Ok(found) => found,
                 Err(response) => return response,

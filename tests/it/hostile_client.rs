@@ -440,3 +440,64 @@ async fn a_password_change_can_revoke_the_api_tokens_and_says_whether_it_did() {
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
     assert_eq!(bobs.get("/api/v1/attempts").await.0, StatusCode::OK);
 }
+
+/// Finding 7: any `Authorization` header let a request skip the CSRF token,
+/// yet pages go by the session cookie whatever that header says. Only a
+/// bearer token on the API (where cookies then count for nothing) skips it.
+#[tokio::test]
+async fn an_authorization_header_does_not_let_a_cookie_session_skip_the_csrf_token() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let id = app.start(&[("mode", "practice"), ("count", "3")]).await;
+    let origin = app.url("");
+    let form = |path: &str, authorization: &str, body: &str| {
+        app.client
+            .post(app.url(path))
+            .header("origin", &origin)
+            .header("authorization", authorization)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string())
+            .send()
+    };
+
+    for authorization in ["Basic eDp5", "Bearer junk", "bearer", "Token abc"] {
+        for (path, body) in [
+            ("/logout".to_string(), String::new()),
+            ("/account/tokens".to_string(), encode(&[("name", "planted")])),
+            (format!("/attempts/{id}/items/1"), encode(&[("seq", "5"), ("flagged", "true"), ("action", "flag")])),
+            (format!("/attempts/{id}/submit"), String::new()),
+        ] {
+            let response = form(&path, authorization, &body).await.unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{authorization} on {path}");
+        }
+    }
+    assert!(app.get_text("/").await.contains("Lena Learner"), "still logged in");
+    assert!(!app.get_text("/account").await.contains("planted"), "no token was made");
+    let flagged: bool = sqlx::query_scalar("SELECT flagged FROM items WHERE attempt_id = $1 AND position = 1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(!flagged, "the item was not touched");
+
+    // The API: the session cookie with a junk Authorization and no CSRF
+    // token gets nothing done either.
+    let item = format!("/api/v1/attempts/{id}/items/1");
+    let save = json!({ "seq": 5, "flagged": true });
+    for authorization in ["Basic eDp5", "Bearer junk", "Bearer"] {
+        let response = app
+            .client
+            .put(app.url(&item))
+            .header("origin", &origin)
+            .header("authorization", authorization)
+            .json(&save)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json_of(response).await;
+        assert!(matches!(status.as_u16(), 401 | 403), "{authorization}: {status} {body}");
+        assert_eq!(body["status"], status.as_u16(), "a problem document: {body}");
+    }
+    let (_, read) = json_of(app.get(&item).await).await;
+    assert_eq!(read["flagged"], false, "the item was not touched");
+}

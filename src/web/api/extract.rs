@@ -18,9 +18,9 @@ use crate::web::{ApiError, AppError, AppState};
 /// browser session.
 ///
 /// A request that sends `Authorization` is judged by its token alone, even
-/// if it also carries a session cookie: the CSRF layer lets such requests
-/// through without the double-submit token, which is only safe if their
-/// cookies then count for nothing.
+/// if it also carries a session cookie: the CSRF layer lets an API request
+/// with a bearer token through without the double-submit token (and drops
+/// its cookies), which is only safe if cookies then count for nothing.
 pub struct ApiUser(pub User);
 
 impl FromRequestParts<AppState> for ApiUser {
@@ -40,7 +40,7 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// The token of an `Authorization: Bearer <token>` header (the scheme is
 /// case-insensitive, RFC 9110).
-fn bearer(value: &HeaderValue) -> Option<&str> {
+pub(crate) fn bearer(value: &HeaderValue) -> Option<&str> {
     let (scheme, token) = value.to_str().ok()?.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
