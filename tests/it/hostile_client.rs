@@ -79,10 +79,10 @@ impl RawConnection {
         RawConnection { stream: TcpStream::connect(addr).await.expect("connect"), buffer: Vec::new() }
     }
 
-    /// Writes the whole request in one go: the server finds all of it
-    /// waiting when it reads.
-    async fn send(&mut self, request: &[u8]) {
-        self.stream.write_all(request).await.expect("write the request");
+    /// Writes the bytes in one go: the server finds all of them waiting
+    /// when it reads.
+    async fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.stream.write_all(bytes).await
     }
 
     /// Reads more bytes; false once the server has closed the connection.
@@ -154,7 +154,7 @@ impl RawConnection {
 /// Sends one request on a new connection and reads its response.
 async fn raw(addr: SocketAddr, request: &[u8]) -> RawResponse {
     let mut connection = RawConnection::open(addr).await;
-    connection.send(request).await;
+    connection.send(request).await.expect("write the request");
     connection.response().await.expect("a response")
 }
 
@@ -500,4 +500,53 @@ async fn an_authorization_header_does_not_let_a_cookie_session_skip_the_csrf_tok
     }
     let (_, read) = json_of(app.get(&item).await).await;
     assert_eq!(read["flagged"], false, "the item was not touched");
+}
+
+/// Finding 8: a request answered before its body arrived (refused by the
+/// CSRF layer or the API's authentication, or with no route) ended a
+/// kept-alive connection: hyper reads an unread body's rest only if it is
+/// already there. The client sends the head, reads the early answer, then
+/// the body and a second request on the same connection.
+#[tokio::test]
+async fn a_connection_stays_open_after_a_request_answered_before_its_body_arrived() {
+    let app = TestApp::spawn().await;
+    let body = json!({ "mode": "practice", "count": 3 }).to_string();
+    let sized = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let chunked = format!("Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n", body.len());
+    let start = "POST /api/v1/exams/mla-c01/attempts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    let junk = "Authorization: Bearer junk\r\n";
+    let nowhere = "PUT /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    let cases = [
+        ("no credentials (403), sized", start.to_string(), &sized, 403),
+        ("no credentials (403), chunked", start.to_string(), &chunked, 403),
+        ("a wrong token (401), sized", format!("{start}{junk}"), &sized, 401),
+        ("a wrong token (401), chunked", format!("{start}{junk}"), &chunked, 401),
+        ("no route (404), chunked", format!("{nowhere}{junk}"), &chunked, 404),
+    ];
+    for (case, head, rest, status) in cases {
+        // The head, with the header announcing the body; then the answer.
+        let (framing, body) = rest.split_once("\r\n\r\n").expect("a framing header, then the body");
+        let mut connection = RawConnection::open(app.addr).await;
+        connection.send(format!("{head}{framing}\r\n\r\n").as_bytes()).await.expect("send the head");
+        let refused = connection.response().await.expect("an answer before the body");
+        assert_eq!(refused.status, status, "{case}: {}", refused.text());
+        assert_ne!(refused.header("connection"), Some("close"), "{case}: the server means to close");
+        // The body, late, and the next request on the same connection.
+        let next = raw_request("GET", "/healthz", &[], RawBody::None);
+        let sent = connection.send(&[body.as_bytes(), &next].concat()).await;
+        let second = connection.response().await;
+        assert_eq!(
+            second.map(|r| r.status),
+            Some(200),
+            "{case}: the next request on the connection is answered (sending it: {sent:?})"
+        );
+    }
+
+    // A body sent whole with the head keeps the connection too.
+    let mut connection = RawConnection::open(app.addr).await;
+    let nothing = raw_request("PUT", "/api/v1/nothing", &[("Authorization", "Bearer junk")], RawBody::Chunked(body.as_bytes()));
+    connection.send(&nothing).await.unwrap();
+    assert_eq!(connection.response().await.map(|r| r.status), Some(404));
+    connection.send(&raw_request("GET", "/healthz", &[], RawBody::None)).await.unwrap();
+    assert_eq!(connection.response().await.map(|r| r.status), Some(200));
 }
