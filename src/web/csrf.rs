@@ -16,9 +16,9 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::AppError;
 use super::cookies::{self, CookieConfig};
 use super::limit::{self, BodyLimit};
-use super::AppError;
 
 pub const FORM_FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";

@@ -48,7 +48,8 @@ pub async fn bound(State(state): State<AppState>, mut req: Request, next: Next) 
         return next.run(req.map(|body| Body::new(Limited::new(body, limit)))).await;
     }
     let (sender, mut unread) = oneshot::channel();
-    let req = req.map(|body| Body::new(Limited::new(Returning { inner: Some(body), read: 0, back: Some(sender) }, limit)));
+    let req =
+        req.map(|body| Body::new(Limited::new(Returning { inner: Some(body), read: 0, back: Some(sender) }, limit)));
     let response = next.run(req).await;
     // Every handler and layer has dropped the request by now; a body left
     // unfinished is here.

@@ -135,8 +135,8 @@ impl RawConnection {
                     assert!(self.fill().await, "the chunk arrives whole");
                 };
                 let size_line = String::from_utf8_lossy(&self.buffer[..line_end]).into_owned();
-                let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16)
-                    .expect("a chunk size");
+                let size =
+                    usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16).expect("a chunk size");
                 while self.buffer.len() < line_end + 2 + size + 2 {
                     assert!(self.fill().await, "the chunk arrives whole");
                 }
@@ -167,7 +167,8 @@ fn cookie_header(app: &TestApp) -> String {
 
 /// Starts a practice attempt of `count` items through the API.
 async fn start_practice(api: &crate::helpers::ApiClient, count: u32) -> uuid::Uuid {
-    let (status, started) = api.post("/api/v1/exams/mla-c01/attempts", json!({ "mode": "practice", "count": count })).await;
+    let (status, started) =
+        api.post("/api/v1/exams/mla-c01/attempts", json!({ "mode": "practice", "count": count })).await;
     assert_eq!(status, StatusCode::CREATED, "{started}");
     started["id"].as_str().and_then(|s| s.parse().ok()).expect("an attempt id")
 }
@@ -187,7 +188,8 @@ async fn a_return_path_with_control_characters_goes_home_instead_of_failing() {
 
     for next in ["/\n", "/\r\nSet-Cookie: planted=1", "/attempts\u{7f}"] {
         app.log_out().await;
-        let response = app.post_form("/login", &[("email", "ann@example.org"), ("password", PASSWORD), ("next", next)]).await;
+        let response =
+            app.post_form("/login", &[("email", "ann@example.org"), ("password", PASSWORD), ("next", next)]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "POST /login with next={next:?}");
         assert_eq!(location(&response), "/", "POST /login with next={next:?}");
         assert!(response.headers().get_all("set-cookie").iter().all(|c| !c.as_bytes().starts_with(b"planted")));
@@ -544,7 +546,8 @@ async fn a_connection_stays_open_after_a_request_answered_before_its_body_arrive
 
     // A body sent whole with the head keeps the connection too.
     let mut connection = RawConnection::open(app.addr).await;
-    let nothing = raw_request("PUT", "/api/v1/nothing", &[("Authorization", "Bearer junk")], RawBody::Chunked(body.as_bytes()));
+    let nothing =
+        raw_request("PUT", "/api/v1/nothing", &[("Authorization", "Bearer junk")], RawBody::Chunked(body.as_bytes()));
     connection.send(&nothing).await.unwrap();
     assert_eq!(connection.response().await.map(|r| r.status), Some(404));
     connection.send(&raw_request("GET", "/healthz", &[], RawBody::None)).await.unwrap();

@@ -179,8 +179,12 @@ struct PasswordPage {
 }
 
 pub(super) async fn show_password(CurrentUser(_): CurrentUser, chrome: Chrome) -> Result<Response> {
-    let page =
-        PasswordPage { chrome, errors: FieldErrors::default(), min_password: account::PASSWORD_MIN, revoke_tokens: true };
+    let page = PasswordPage {
+        chrome,
+        errors: FieldErrors::default(),
+        min_password: account::PASSWORD_MIN,
+        revoke_tokens: true,
+    };
     render(StatusCode::OK, page)
 }
 
