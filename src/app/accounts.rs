@@ -187,15 +187,31 @@ pub async fn is_current_password(app: &App, user: UserId, password: &str) -> Res
     verify(app, password, Some(stored)).await
 }
 
-/// Sets a new password and ends every session of the user; returns a fresh
-/// session so this browser stays logged in.
-pub async fn change_password(app: &App, user: UserId, password: Password) -> Result<String> {
+/// What a password change did besides setting the password.
+pub struct PasswordChanged {
+    /// A fresh session, so this browser stays logged in.
+    pub session: String,
+    /// Whether the user's API tokens were revoked with it.
+    pub tokens_revoked: bool,
+}
+
+/// Sets a new password and ends every session of the user and, if asked,
+/// every API token, in one transaction.
+pub async fn change_password(
+    app: &App,
+    user: UserId,
+    password: Password,
+    revoke_tokens: bool,
+) -> Result<PasswordChanged> {
     let hash = hash(app, password).await?;
     let mut tx = app.db.begin().await?;
     users::set_password(&mut *tx, user, &hash).await?;
     sessions::delete_all_for(&mut *tx, user).await?;
+    if revoke_tokens {
+        tokens::revoke_all(&mut *tx, user).await?;
+    }
     tx.commit().await?;
-    new_session(app, user, None).await
+    Ok(PasswordChanged { session: new_session(app, user, None).await?, tokens_revoked: revoke_tokens })
 }
 
 pub async fn tokens(app: &App, user: UserId) -> Result<Vec<ApiToken>> {

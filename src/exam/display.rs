@@ -116,6 +116,14 @@ mod tests {
     }
 
     #[test]
+    fn two_steps_shown_in_one_place_are_refused() {
+        let body = Body::Ordering { steps: choices(3) };
+        let order = [2, 0, 1];
+        let shown = DisplayResponse { ranks: Some(vec![Some(0), Some(0), Some(1)]), ..Default::default() };
+        assert_eq!(to_canonical(&body, &order, &shown), Err(ResponseError::RepeatedPlace));
+    }
+
+    #[test]
     fn matching_answers_map_through_the_shuffle() {
         let pair = |p: &str, a: &str| Pair { prompt: p.into(), answer: a.into(), rationale: String::new() };
         let body =

@@ -164,7 +164,10 @@ impl Body {
     }
 
     /// Whether `response` fits this question: the right kind, indices in
-    /// range, and for `multiple` no more than the count asked for.
+    /// range, for `multiple` no more than the count asked for, and for
+    /// `ordering` no place given to two steps (an incomplete order is
+    /// fine; two steps in one place is no order at all). Matching prompts
+    /// may share an answer.
     pub fn check_response(&self, response: &Response) -> Result<(), ResponseError> {
         let in_range = |i: &usize, len: usize| *i < len;
         match (self, response) {
@@ -181,7 +184,12 @@ impl Body {
             (Body::Ordering { steps }, Response::Ordering(ranks))
                 if ranks.len() == steps.len() && ranks.iter().flatten().all(|r| in_range(r, steps.len())) =>
             {
-                Ok(())
+                let mut placed = vec![false; steps.len()];
+                if ranks.iter().flatten().all(|&r| !std::mem::replace(&mut placed[r], true)) {
+                    Ok(())
+                } else {
+                    Err(ResponseError::RepeatedPlace)
+                }
             }
             (Body::Matching { pairs, .. }, Response::Matching(chosen))
                 if chosen.len() == pairs.len()
@@ -200,6 +208,9 @@ pub enum ResponseError {
     TooMany { allowed: usize },
     #[error("that response does not fit this question")]
     OutOfRange,
+    /// Ordering: two steps were given the same place.
+    #[error("two steps were given the same place")]
+    RepeatedPlace,
 }
 
 impl Response {
@@ -292,6 +303,27 @@ mod tests {
         assert!(!q.is_correct(Some(&Response::Ordering(vec![Some(1), Some(0), Some(2)]))));
         assert!(!q.is_correct(Some(&Response::Ordering(vec![Some(0), Some(1), None]))), "partial is wrong");
         assert!(!q.is_correct(Some(&Response::Ordering(vec![None, None, None]))), "empty is wrong");
+    }
+
+    #[test]
+    fn ordering_refuses_two_steps_in_one_place() {
+        let q = ordering();
+        let check = |ranks: [Option<usize>; 3]| q.check_response(&Response::Ordering(ranks.to_vec()));
+        assert_eq!(check([Some(0), Some(0), Some(1)]), Err(ResponseError::RepeatedPlace));
+        assert_eq!(check([Some(2), None, Some(2)]), Err(ResponseError::RepeatedPlace), "apart, with a gap");
+        assert_eq!(check([Some(1), Some(2), Some(0)]), Ok(()));
+        assert_eq!(check([Some(2), None, Some(0)]), Ok(()), "incomplete, each place once");
+        assert_eq!(check([None, None, None]), Ok(()), "unplaced steps share no place");
+        assert_eq!(check([Some(0), Some(3), Some(0)]), Err(ResponseError::OutOfRange), "out of range first");
+    }
+
+    #[test]
+    fn matching_prompts_may_share_an_answer_but_not_name_a_missing_one() {
+        let q = matching();
+        let check = |chosen: [Option<usize>; 3]| q.check_response(&Response::Matching(chosen.to_vec()));
+        assert_eq!(check([Some(0), Some(0), Some(0)]), Ok(()));
+        assert_eq!(check([Some(2), None, Some(2)]), Ok(()), "the extra answer, twice");
+        assert_eq!(check([Some(3), None, None]), Err(ResponseError::OutOfRange));
     }
 
     #[test]

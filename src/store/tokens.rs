@@ -85,6 +85,13 @@ pub async fn revoke(db: impl PgExecutor<'_>, user: UserId, id: Uuid) -> sqlx::Re
     Ok(done.rows_affected() > 0)
 }
 
+/// Deletes every token of `user`, as a password change may; how many
+/// there were.
+pub async fn revoke_all(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<u64> {
+    let done = sqlx::query!("DELETE FROM api_tokens WHERE user_id = $1", user.0).execute(db).await?;
+    Ok(done.rows_affected())
+}
+
 /// The user a presented token belongs to. Its last use is recorded in the
 /// same statement, but at most once a minute: a script polling every second
 /// should not write a row every second.

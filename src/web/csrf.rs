@@ -2,19 +2,23 @@
 //! the browser's own word on where a request came from (`Sec-Fetch-Site`,
 //! else `Origin` against `Host`), and a double-submit token: a random value
 //! in a SameSite cookie that each form (field `csrf_token`) or script
-//! (header `X-CSRF-Token`) must echo. Requests authenticated by an API token
-//! carry no ambient credentials, so they need only the first check.
+//! (header `X-CSRF-Token`) must echo. API requests with a bearer token
+//! carry no ambient credentials, so they need only the first check; their
+//! cookies are dropped here, so nothing behind this layer can use them.
+//! Any other `Authorization` header (another scheme, or on a page, where
+//! the session cookie decides) changes nothing.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
+use super::AppError;
 use super::cookies::{self, CookieConfig};
-use super::{ApiError, AppError};
+use super::limit::{self, BodyLimit};
 
 pub const FORM_FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
@@ -53,6 +57,13 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Whether a bearer token, not a cookie, is what authenticates this
+/// request: an API route sent with `Authorization: Bearer <token>`. Pages
+/// go by the session cookie whatever that header says.
+fn bearer_api_request(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/") && req.headers().get(AUTHORIZATION).and_then(super::api::bearer).is_some()
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -60,8 +71,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 fn refuse(path: &str) -> Response {
     let message =
         "This form came from another site or has expired. Go back, reload the page and try again; nothing was changed.";
-    let error = AppError::Forbidden(message.into());
-    if path.starts_with("/api/") { ApiError(error).into_response() } else { error.into_response() }
+    AppError::Forbidden(message.into()).for_path(path)
 }
 
 pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, next: Next) -> Response {
@@ -70,11 +80,16 @@ pub async fn protect(State(cookie_config): State<CookieConfig>, req: Request, ne
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
     let mut req = req;
+    let by_bearer = bearer_api_request(&req);
+    if by_bearer {
+        // Only its token counts: the session cookie never rides along.
+        req.headers_mut().remove(COOKIE);
+    }
     if changes_state {
         if !same_origin(req.headers()) {
             return refuse(&path);
         }
-        if !req.headers().contains_key(AUTHORIZATION) {
+        if !by_bearer {
             let (sent, rebuilt) = match sent_token(req).await {
                 Ok(found) => found,
                 Err(response) => return response,
@@ -118,9 +133,15 @@ async fn sent_token(req: Request) -> Result<(Option<String>, Request), Response>
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
-    // The body limit layer has already bounded this body.
-    let bytes = to_bytes(body, usize::MAX).await.map_err(|_| {
-        AppError::Invalid("The form was too large or arrived incomplete; nothing was saved.".into()).into_response()
+    // The body limit layer has already bounded this body: past the limit,
+    // reading it fails with the limit's own error.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|e| {
+        let error = if limit::is_over_limit(&e) {
+            AppError::TooLarge(parts.extensions.get::<BodyLimit>().copied())
+        } else {
+            AppError::Invalid("The form arrived incomplete; nothing was saved.".into())
+        };
+        error.for_path(parts.uri.path())
     })?;
     let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))

@@ -25,6 +25,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// A request body over the limit (named when known).
+    #[error("request body too large")]
+    TooLarge(Option<super::limit::BodyLimit>),
     #[error("service unavailable")]
     Unavailable,
     /// Too many password checks at once; try again shortly.
@@ -79,6 +82,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -92,6 +96,13 @@ impl AppError {
                 m.clone()
             }
             AppError::Unauthorized { .. } => "Please log in.".into(),
+            AppError::TooLarge(limit) => match limit {
+                Some(super::limit::BodyLimit(bytes)) => format!(
+                    "The request is too large: this server takes at most {}. Nothing was saved.",
+                    if bytes % 1024 == 0 { format!("{} KiB", bytes / 1024) } else { format!("{bytes} bytes") }
+                ),
+                None => "The request is too large for this server. Nothing was saved.".into(),
+            },
             AppError::Unavailable => {
                 "The database is not answering right now. Your saved answers are safe; try again in a moment.".into()
             }
@@ -142,9 +153,21 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Keeps a return path local: anything that is not a plain path becomes `/`.
+impl AppError {
+    /// This error as the face of `path` shows it: a problem document under
+    /// `/api/`, the HTML page anywhere else. For layers that answer before
+    /// any handler (and so before either face is chosen).
+    pub fn for_path(self, path: &str) -> Response {
+        if path.starts_with("/api/") { ApiError(self).into_response() } else { self.into_response() }
+    }
+}
+
+/// Keeps a return path local and fit for a `Location` header: anything
+/// that is not a plain path (another site, a backslash, a control character
+/// such as a line break, which no header may hold) becomes `/`.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local && !next.chars().any(char::is_control) { next } else { "/" }
 }
 
 fn encode_next(next: &str) -> String {
@@ -209,5 +232,13 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(encode_next("/a?b=c"), "/a%3Fb%3Dc");
+    }
+
+    #[test]
+    fn return_paths_with_control_characters_go_home() {
+        for next in ["/\n", "/a\r\nSet-Cookie: x=1", "/a\tb", "/\u{7f}", "/\u{85}", "/\0"] {
+            assert_eq!(safe_next(next), "/", "{next:?}");
+        }
+        assert_eq!(safe_next("/exams/café?x=1 2"), "/exams/café?x=1 2", "other characters stay");
     }
 }

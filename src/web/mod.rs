@@ -12,20 +12,20 @@ pub mod exams;
 pub mod form;
 pub mod health;
 pub mod home;
+pub mod limit;
 mod outcomes;
 pub mod results;
 mod serve;
 pub mod session;
 
 use axum::Router;
-use axum::extract::{FromRef, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use sqlx::PgPool;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -81,6 +81,9 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        // The extractors' own limit (2 MB by default) is ours.
+        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), limit::bound))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
@@ -90,9 +93,9 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!("request", method = %req.method(), path = path.unwrap_or(req.uri().path()), request_id = id.unwrap_or(""))
                 }))
                 .layer(PropagateRequestIdLayer::new(x_request_id))
-                .layer(CatchPanicLayer::new())
-                .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
-                .layer(CompressionLayer::new())
+                // The security headers wrap every layer that can answer on
+                // its own (a panic's 500, the body limit's 413, the
+                // timeout's 503), so no response goes out without them.
                 .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(header(header::X_FRAME_OPTIONS, "DENY"))
@@ -103,6 +106,8 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
                 .option_layer(hsts)
+                .layer(CatchPanicLayer::new())
+                .layer(CompressionLayer::new())
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
         )
         .with_state(state)

@@ -48,6 +48,19 @@ pub fn save_refusal(outcome: SaveOutcome) -> Result<(StatusCode, String), AppErr
             format!("Choose at most {allowed} options; your previous answer is kept."),
         ),
         SaveOutcome::DoesNotFit => return Err(AppError::Invalid("That answer does not fit this question.".into())),
+        SaveOutcome::RepeatedPlace => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Each step needs a place of its own: two steps were given the same place. Your previous answer is kept."
+                .into(),
+        ),
+        SaveOutcome::SeqTooLarge => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "This save's sequence number is above the largest one taken ({}); nothing was saved. Reload the \
+                 question and save again.",
+                app::attempts::MAX_SEQ
+            ),
+        ),
         SaveOutcome::NothingToCheck => {
             (StatusCode::UNPROCESSABLE_ENTITY, "Answer the question before checking it.".into())
         }

@@ -161,7 +161,7 @@ async fn changing_the_password_logs_out_other_devices() {
             ],
         )
         .await;
-    assert_eq!(location(&changed), "/account?changed=1");
+    assert_eq!(location(&changed), "/account?changed=tokens-kept", "the box left unticked");
     assert!(app.get_text("/account").await.contains("ann@example.org"), "this browser stays in");
     assert_eq!(phone.get("/account").await.status(), StatusCode::SEE_OTHER, "the other device is out");
 

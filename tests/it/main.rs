@@ -10,6 +10,7 @@ mod exam_day;
 mod exam_flow;
 mod fuzz;
 mod helpers;
+mod hostile_client;
 mod openapi;
 mod resilience;
 mod web_basics;

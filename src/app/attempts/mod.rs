@@ -12,7 +12,7 @@ mod start;
 
 pub use finish::{SubmitOutcome, grade_expired, submit};
 pub use read::{AttemptResult, ResultOutcome, open, open_item, result, version_of};
-pub use save::{ItemShape, SaveOutcome, SaveRequest, SaveStatus, save, shape};
+pub use save::{ItemShape, MAX_SEQ, SaveOutcome, SaveRequest, SaveStatus, save, shape};
 pub use start::{MAX_COUNT, StartOutcome, StartRefusal, StartRequest, start};
 
 use std::sync::Arc;

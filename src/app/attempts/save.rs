@@ -11,11 +11,18 @@ use crate::exam::display::{self, DisplayResponse};
 use crate::exam::kind::{Kind, ResponseError};
 use crate::store::attempts::{self, Save};
 
+/// The largest `seq` a save may send: 2^53 − 1, the largest integer a
+/// JavaScript number (the page's script, many JSON clients) holds exactly.
+/// Without a bound a save at `i64::MAX` was stored, and no later save of
+/// the item could be newer.
+pub const MAX_SEQ: i64 = (1 << 53) - 1;
+
 /// A save as the page's script, the item form and the API send it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct SaveRequest {
     /// Higher than the last save of this item; an older save arriving late
-    /// (two tabs, a retry) is refused as stale.
+    /// (two tabs, a retry) is refused as stale. At most 2^53 − 1.
+    #[schema(maximum = 9007199254740991_i64)]
     pub seq: i64,
     #[serde(default)]
     pub response: DisplayResponse,
@@ -40,6 +47,10 @@ pub enum SaveOutcome {
     },
     /// A response naming options the question does not have.
     DoesNotFit,
+    /// An ordering that gives two steps the same place.
+    RepeatedPlace,
+    /// A `seq` above [`MAX_SEQ`].
+    SeqTooLarge,
     /// A check with nothing answered.
     NothingToCheck,
     /// Past the deadline and its grace: the attempt is graded without it.
@@ -98,7 +109,11 @@ impl SaveOutcome {
     pub fn status(self) -> SaveStatus {
         match self {
             Self::Saved { .. } => SaveStatus::Saved,
-            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::NothingToCheck => SaveStatus::Invalid,
+            Self::TooManyChoices { .. }
+            | Self::DoesNotFit
+            | Self::RepeatedPlace
+            | Self::SeqTooLarge
+            | Self::NothingToCheck => SaveStatus::Invalid,
             Self::TimeUp { .. } => SaveStatus::TimeUp,
             Self::Finished { .. } => SaveStatus::Finished,
             Self::Locked { .. } => SaveStatus::Locked,
@@ -115,7 +130,11 @@ impl SaveOutcome {
             | Self::Finished { seq }
             | Self::Locked { seq }
             | Self::Stale { seq } => Some(seq),
-            Self::TooManyChoices { .. } | Self::DoesNotFit | Self::NothingToCheck => None,
+            Self::TooManyChoices { .. }
+            | Self::DoesNotFit
+            | Self::RepeatedPlace
+            | Self::SeqTooLarge
+            | Self::NothingToCheck => None,
         }
     }
 }
@@ -144,12 +163,16 @@ pub async fn shape(app: &App, user: Uuid, id: Uuid, n: i32) -> Result<ItemShape>
 /// Validates and saves one item of the learner's own attempt.
 pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
     let facts = own_item_facts(app, id, user, n).await?;
+    if req.seq > MAX_SEQ {
+        return Ok(SaveOutcome::SeqTooLarge);
+    }
     let version = version(app, facts.version_id).await?;
     let body = &version.content.question.body;
     let response = match display::to_canonical(body, &facts.option_order, &req.response) {
         Ok(r) => r,
         Err(ResponseError::TooMany { allowed }) => return Ok(SaveOutcome::TooManyChoices { allowed }),
         Err(ResponseError::OutOfRange) => return Ok(SaveOutcome::DoesNotFit),
+        Err(ResponseError::RepeatedPlace) => return Ok(SaveOutcome::RepeatedPlace),
     };
     // Only the practice modes check an answer as it is given.
     let check = (req.check && facts.mode.immediate_feedback()).then(|| body.is_correct(response.as_ref()));

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::accounts;
 use crate::store::users::User;
+use crate::web::limit::{self, BodyLimit};
 use crate::web::session::MaybeUser;
 use crate::web::{ApiError, AppError, AppState};
 
@@ -17,9 +18,9 @@ use crate::web::{ApiError, AppError, AppState};
 /// browser session.
 ///
 /// A request that sends `Authorization` is judged by its token alone, even
-/// if it also carries a session cookie: the CSRF layer lets such requests
-/// through without the double-submit token, which is only safe if their
-/// cookies then count for nothing.
+/// if it also carries a session cookie: the CSRF layer lets an API request
+/// with a bearer token through without the double-submit token (and drops
+/// its cookies), which is only safe if cookies then count for nothing.
 pub struct ApiUser(pub User);
 
 impl FromRequestParts<AppState> for ApiUser {
@@ -39,26 +40,30 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// The token of an `Authorization: Bearer <token>` header (the scheme is
 /// case-insensitive, RFC 9110).
-fn bearer(value: &HeaderValue) -> Option<&str> {
+pub(crate) fn bearer(value: &HeaderValue) -> Option<&str> {
     let (scheme, token) = value.to_str().ok()?.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Like `axum::Json`, but a body that is not the JSON we take gets a
-/// problem document (422) instead of axum's plain-text rejection.
+/// problem document (422, or 413 when over the limit) instead of axum's
+/// plain-text rejection.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = req.extensions().get::<BodyLimit>().copied();
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError(AppError::Invalid(format!(
-                "The request body could not be read: {}. See /api/openapi.json for what this endpoint takes.",
-                rejection.body_text()
-            )))),
+            Err(rejection) => Err(ApiError(limit::refused(rejection.status(), limit, || {
+                AppError::Invalid(format!(
+                    "The request body could not be read: {}. See /api/openapi.json for what this endpoint takes.",
+                    rejection.body_text()
+                ))
+            }))),
         }
     }
 }

@@ -22,6 +22,8 @@ mod json;
 mod problems;
 mod results;
 
+pub(crate) use extract::bearer;
+
 use std::sync::LazyLock;
 
 use axum::http::{HeaderValue, StatusCode, header};

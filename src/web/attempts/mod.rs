@@ -7,7 +7,6 @@ pub mod view;
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -16,6 +15,7 @@ use uuid::Uuid;
 
 use self::form::parse_item_form;
 use self::view::{ItemView, PaletteEntry, millis, palette, time_left};
+use super::form::AppBytes;
 use super::outcomes::{self, save_reply};
 use super::session::{Chrome, CurrentUser};
 use super::{AppError, AppState, Result};
@@ -124,7 +124,7 @@ async fn save_item(
     chrome: Chrome,
     Path((id, n)): Path<(Uuid, i32)>,
     headers: HeaderMap,
-    body: Bytes,
+    AppBytes(body): AppBytes,
 ) -> Result<Response> {
     let user = session.user.id.0;
     let is_json = headers

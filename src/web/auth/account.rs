@@ -74,8 +74,18 @@ pub(super) async fn show_account(
     chrome: Chrome,
     Query(q): Query<AccountQuery>,
 ) -> Result<Response> {
-    let notice = if q.changed.is_some() {
-        Some("Your password was changed. Other devices have been logged out.")
+    let notice = if let Some(changed) = q.changed.as_deref() {
+        Some(match changed {
+            CHANGED_TOKENS_REVOKED => {
+                "Your password was changed. Other devices have been logged out, and your API tokens were revoked: \
+                 anything still using one is refused from now on."
+            }
+            CHANGED_TOKENS_KEPT => {
+                "Your password was changed. Other devices have been logged out; your API tokens still work \
+                 (revoke any below that someone else may know)."
+            }
+            _ => "Your password was changed. Other devices have been logged out.",
+        })
     } else if q.revoked.is_some() {
         Some("The token was revoked. Anything still using it is refused from now on.")
     } else {
@@ -153,16 +163,29 @@ pub(super) async fn revoke_token(
     Ok(Redirect::to("/account?revoked=1").into_response())
 }
 
+/// What `/account?changed=…` says after a password change.
+const CHANGED_TOKENS_REVOKED: &str = "tokens-revoked";
+const CHANGED_TOKENS_KEPT: &str = "tokens-kept";
+
 #[derive(Template)]
 #[template(path = "auth/password.html")]
 struct PasswordPage {
     chrome: Chrome,
     errors: FieldErrors,
     min_password: usize,
+    /// Whether the box to revoke the API tokens too is ticked: by default
+    /// it is, as the safe choice after a password that may have leaked.
+    revoke_tokens: bool,
 }
 
 pub(super) async fn show_password(CurrentUser(_): CurrentUser, chrome: Chrome) -> Result<Response> {
-    render(StatusCode::OK, PasswordPage { chrome, errors: FieldErrors::default(), min_password: account::PASSWORD_MIN })
+    let page = PasswordPage {
+        chrome,
+        errors: FieldErrors::default(),
+        min_password: account::PASSWORD_MIN,
+        revoke_tokens: true,
+    };
+    render(StatusCode::OK, page)
 }
 
 #[derive(Deserialize)]
@@ -170,6 +193,9 @@ pub(super) struct PasswordForm {
     current_password: String,
     new_password: String,
     new_password_confirm: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    revoke_tokens: Option<String>,
 }
 
 pub(super) async fn change_password(
@@ -186,14 +212,16 @@ pub(super) async fn change_password(
     if form.new_password != form.new_password_confirm {
         errors.add("new_password_confirm", "The two new passwords differ.");
     }
+    let revoke_tokens = form.revoke_tokens.is_some();
     let (Some(password), true) = (password, errors.is_empty()) else {
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            PasswordPage { chrome, errors, min_password: account::PASSWORD_MIN },
+            PasswordPage { chrome, errors, min_password: account::PASSWORD_MIN, revoke_tokens },
         );
     };
     // A changed password ends every session, this one included; a fresh
     // one keeps this browser logged in.
-    let token = accounts::change_password(&state, session.user.id, password).await?;
-    redirect_with_session(&state, token, "/account?changed=1")
+    let changed = accounts::change_password(&state, session.user.id, password, revoke_tokens).await?;
+    let tokens = if changed.tokens_revoked { CHANGED_TOKENS_REVOKED } else { CHANGED_TOKENS_KEPT };
+    redirect_with_session(&state, changed.session, &format!("/account?changed={tokens}"))
 }
