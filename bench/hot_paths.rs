@@ -22,10 +22,11 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use mockexam::app::App;
 use mockexam::clock::Clock;
 use mockexam::config::Config;
 use mockexam::db::{self, Cluster};
-use mockexam::web::{self, AppState};
+use mockexam::web;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -57,7 +58,7 @@ async fn run(cluster: &Cluster, rounds: u64, seconds: u64, clients: usize) -> an
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     mockexam::load_content(&pool, &content, time::OffsetDateTime::now_utc()).await?;
 
-    let ours = spawn(web::router(AppState::new(pool.clone(), Arc::new(Config::default()), Clock::default()))).await;
+    let ours = spawn(web::router(App::new(pool.clone(), Arc::new(Config::default()), Clock::default()))).await;
     let bare = spawn(baseline::router(pool.clone())).await;
     let mut learner = Learner::sign_up(ours).await?;
     learner.singles = sqlx::query_scalar(

@@ -126,7 +126,7 @@ async fn a_half_sent_request_is_cut_off_and_does_not_hold_up_shutdown() {
 
     let app = TestApp::spawn().await;
     let config = mockexam::config::Config { header_timeout: Duration::from_secs(1), ..Default::default() };
-    let state = mockexam::web::AppState::new(app.db.clone(), Arc::new(config), app.clock.clone());
+    let state = mockexam::app::App::new(app.db.clone(), Arc::new(config), app.clock.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let addr = listener.local_addr().expect("its address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -167,7 +167,7 @@ async fn an_expired_attempt_is_graded_by_the_sweep_without_any_request() {
     app.log_in_as_learner().await;
     let id = app.start(&[("mode", "exam")]).await;
     app.clock.advance(Duration::minutes(131));
-    let state = mockexam::web::AppState::new(app.db.clone(), Default::default(), app.clock.clone());
+    let state = mockexam::app::App::new(app.db.clone(), Default::default(), app.clock.clone());
     assert_eq!(mockexam::app::attempts::grade_expired(&state).await.unwrap(), 1);
     let reason: Option<String> = sqlx::query_scalar("SELECT finished_reason FROM attempts WHERE id = $1")
         .bind(id)

@@ -4,10 +4,11 @@
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use mockexam::app::App;
 use mockexam::clock::Clock;
 use mockexam::config::Config;
 use mockexam::db::{self, Cluster, quote_ident};
-use mockexam::web::{self, AppState};
+use mockexam::web;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
@@ -160,7 +161,7 @@ impl TestApp {
         let pool = db::pool(options.clone(), config.db_pool_size).await.expect("pool");
         let config = Arc::new(config);
         let clock = Clock::default();
-        let state = AppState::new(pool.clone(), config.clone(), clock.clone());
+        let state = App::new(pool.clone(), config.clone(), clock.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
