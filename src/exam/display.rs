@@ -24,7 +24,8 @@ pub struct DisplayResponse {
 }
 
 /// Turns a display response into a stored one: `Ok(None)` when nothing is
-/// chosen, an error when it does not fit the question.
+/// chosen (or no answer of this kind is sent at all, as in a save that only
+/// flags the item), an error when it does not fit the question.
 pub fn to_canonical(body: &Body, order: &[i32], shown: &DisplayResponse) -> Result<Option<Response>, ResponseError> {
     let canon = |p: usize| order.get(p).map(|&c| c as usize).ok_or(ResponseError::OutOfRange);
     let response = match body.kind() {
@@ -41,7 +42,7 @@ pub fn to_canonical(body: &Body, order: &[i32], shown: &DisplayResponse) -> Resu
             Response::Multiple(chosen)
         }
         Kind::Ordering => {
-            let ranks = shown.ranks.clone().unwrap_or_default();
+            let Some(ranks) = shown.ranks.clone() else { return Ok(None) };
             if ranks.len() != order.len() {
                 return Err(ResponseError::OutOfRange);
             }
@@ -52,7 +53,7 @@ pub fn to_canonical(body: &Body, order: &[i32], shown: &DisplayResponse) -> Resu
             Response::Ordering(canonical)
         }
         Kind::Matching => {
-            let matches = shown.matches.clone().unwrap_or_default();
+            let Some(matches) = shown.matches.clone() else { return Ok(None) };
             Response::Matching(matches.into_iter().map(|m| m.map(canon).transpose()).collect::<Result<_, _>>()?)
         }
     };
@@ -101,6 +102,23 @@ mod tests {
         assert_eq!(stored, Some(Response::Single(2)));
         assert!(body.is_correct(stored.as_ref()));
         assert_eq!(to_display(&body, &order, stored.as_ref()), shown);
+    }
+
+    #[test]
+    fn a_save_with_no_answer_stores_none_for_every_kind() {
+        let pairs = (0..3)
+            .map(|i| Pair { prompt: format!("p{i}"), answer: format!("a{i}"), rationale: String::new() })
+            .collect::<Vec<_>>();
+        let bodies = [
+            Body::Single { options: choices(4), key: 0 },
+            Body::Multiple { options: choices(5), key: vec![0, 1] },
+            Body::Ordering { steps: choices(3) },
+            Body::Matching { pairs, extra_answers: Vec::new() },
+        ];
+        for body in &bodies {
+            let order: Vec<i32> = (0..body.shuffled_len() as i32).collect();
+            assert_eq!(to_canonical(body, &order, &DisplayResponse::default()), Ok(None), "{:?}", body.kind());
+        }
     }
 
     #[test]
