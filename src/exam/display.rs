@@ -122,6 +122,17 @@ mod tests {
     }
 
     #[test]
+    fn multiple_choices_map_to_file_options_and_back_in_shown_order() {
+        let body = Body::Multiple { options: choices(5), key: vec![1, 4] };
+        let order = [4, 0, 3, 1, 2];
+        let shown = DisplayResponse { choice: Some(vec![0, 3]), ..Default::default() };
+        let stored = to_canonical(&body, &order, &shown).unwrap();
+        assert_eq!(stored, Some(Response::Multiple(vec![1, 4])));
+        assert!(body.is_correct(stored.as_ref()));
+        assert_eq!(to_display(&body, &order, stored.as_ref()), shown);
+    }
+
+    #[test]
     fn ordering_ranks_map_to_file_steps() {
         let body = Body::Ordering { steps: choices(3) };
         let order = [2, 0, 1]; // shown: step 2, step 0, step 1
