@@ -306,6 +306,14 @@ mod tests {
     }
 
     #[test]
+    fn a_single_answer_must_name_one_of_the_options() {
+        let body = Body::Single { options: vec![choice("a"), choice("b"), choice("c")], key: 0 };
+        assert_eq!(body.check_response(&Response::Single(2)), Ok(()));
+        assert_eq!(body.check_response(&Response::Single(3)), Err(ResponseError::OutOfRange));
+        assert_eq!(body.check_response(&Response::Multiple(vec![0])), Err(ResponseError::OutOfRange), "the kind");
+    }
+
+    #[test]
     fn ordering_refuses_two_steps_in_one_place() {
         let q = ordering();
         let check = |ranks: [Option<usize>; 3]| q.check_response(&Response::Ordering(ranks.to_vec()));
