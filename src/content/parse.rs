@@ -1,6 +1,9 @@
 //! Parses one question file (see `docs/question-format.md`) into questions
 //! and case studies, collecting every error with its line instead of
 //! stopping at the first.
+//!
+//! It stays whole: one line-by-line reader of one format, whose states and
+//! error messages belong together.
 
 use std::collections::HashSet;
 

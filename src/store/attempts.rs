@@ -1,4 +1,7 @@
 //! Attempts and their items: start, read, save, grade.
+//!
+//! It stays whole: these are the statements of one aggregate, and the save
+//! and the grade lock the same rows, so their comments must be read together.
 
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;

@@ -1,4 +1,6 @@
 //! Taking an exam over HTTP: start, answer, resume, time, submit, result.
+//!
+//! It stays whole: one learner's flow from start to result, in that order.
 
 use reqwest::StatusCode;
 use serde_json::json;
