@@ -28,6 +28,16 @@ pub struct DisplayResponse {
 /// flags the item), an error when it does not fit the question.
 pub fn to_canonical(body: &Body, order: &[i32], shown: &DisplayResponse) -> Result<Option<Response>, ResponseError> {
     let canon = |p: usize| order.get(p).map(|&c| c as usize).ok_or(ResponseError::OutOfRange);
+    // An answer of another kind (ranks for a single-answer item, say) does
+    // not fit, even beside none of this kind.
+    let foreign = match body.kind() {
+        Kind::Single | Kind::Multiple => shown.ranks.is_some() || shown.matches.is_some(),
+        Kind::Ordering => shown.choice.is_some() || shown.matches.is_some(),
+        Kind::Matching => shown.choice.is_some() || shown.ranks.is_some(),
+    };
+    if foreign {
+        return Err(ResponseError::OutOfRange);
+    }
     let response = match body.kind() {
         Kind::Single => match shown.choice.as_deref() {
             None | Some([]) => return Ok(None),
@@ -119,6 +129,30 @@ mod tests {
             let order: Vec<i32> = (0..body.shuffled_len() as i32).collect();
             assert_eq!(to_canonical(body, &order, &DisplayResponse::default()), Ok(None), "{:?}", body.kind());
         }
+    }
+
+    #[test]
+    fn an_answer_of_another_kind_does_not_fit() {
+        let choice = DisplayResponse { choice: Some(vec![0]), ..Default::default() };
+        let ranks = DisplayResponse { ranks: Some(vec![Some(0), Some(1), Some(2)]), ..Default::default() };
+        let matches = DisplayResponse { matches: Some(vec![Some(0), Some(1), Some(2)]), ..Default::default() };
+        let pairs = (0..3)
+            .map(|i| Pair { prompt: format!("p{i}"), answer: format!("a{i}"), rationale: String::new() })
+            .collect::<Vec<_>>();
+        let cases = [
+            (Body::Single { options: choices(3), key: 0 }, [&ranks, &matches]),
+            (Body::Multiple { options: choices(3), key: vec![0, 1] }, [&ranks, &matches]),
+            (Body::Ordering { steps: choices(3) }, [&choice, &matches]),
+            (Body::Matching { pairs, extra_answers: Vec::new() }, [&choice, &ranks]),
+        ];
+        for (body, foreign) in &cases {
+            let order: Vec<i32> = (0..body.shuffled_len() as i32).collect();
+            for shown in foreign {
+                assert_eq!(to_canonical(body, &order, shown), Err(ResponseError::OutOfRange), "{:?}", body.kind());
+            }
+        }
+        let ordering = Body::Ordering { steps: choices(3) };
+        assert!(to_canonical(&ordering, &[0, 1, 2], &ranks).is_ok(), "its own kind still fits");
     }
 
     #[test]
