@@ -1,11 +1,12 @@
 //! A hostile client: requests no browser or script of ours sends, over
-//! real HTTP (raw TCP where reqwest would tidy the request up): control
-//! characters in return paths, bodies over the limit, chunked or not,
-//! impossible answers and sequence numbers, Authorization headers that are
-//! not a bearer token, and connections kept alive across unread bodies.
+//! real HTTP (raw TCP where reqwest would tidy the request up). It stays
+//! whole: one test or two per finding of issue 10, in its order, sharing
+//! the small raw HTTP/1.1 client at the top.
 //!
-//! It stays whole: one test or two per finding of issue 10, in its order,
-//! sharing the small raw HTTP/1.1 client at the top.
+//! The findings: control characters in return paths, bodies over the limit,
+//! chunked or not, impossible answers and sequence numbers, Authorization
+//! headers that are not a bearer token, and connections kept alive across
+//! unread bodies.
 
 use std::net::SocketAddr;
 use std::time::Duration;
