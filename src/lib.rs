@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod exam;
+pub mod progress;
 pub mod store;
 pub mod web;
 

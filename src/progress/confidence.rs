@@ -1,0 +1,20 @@
+//! The four groups of certainty-based practice.
+
+use super::Confidence;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct ConfidenceGroups {
+    pub right_sure: u32,
+    /// Lucky guesses.
+    pub right_unsure: u32,
+    /// Misconceptions, the most dangerous.
+    pub wrong_sure: u32,
+    pub wrong_unsure: u32,
+    /// Answers given without a mark.
+    pub unmarked: u32,
+}
+
+/// Counts answers given as (correct, confidence).
+pub fn groups(_answers: impl IntoIterator<Item = (bool, Option<Confidence>)>) -> ConfidenceGroups {
+    todo!()
+}
