@@ -38,3 +38,15 @@ async fn a_matching_item_with_long_answers_fits_a_phone() {
     web.wait_for_path("/result").await;
     web.assert_fits_a_phone("the matching item's result").await;
 }
+
+/// The pages a learner meets before an exam, at both widths and in both
+/// schemes.
+#[tokio::test]
+async fn the_pages_before_an_exam_read_well_in_every_layout() {
+    let app = TestApp::spawn().await;
+    let web = Web::launch(&app, true).await;
+    register(&web).await;
+    for path in ["/", "/exams/mla-c01", "/account", "/account/password"] {
+        web.visit_in_every_layout(path).await;
+    }
+}

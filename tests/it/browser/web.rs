@@ -326,6 +326,43 @@ impl Web {
     }
 }
 
+impl Web {
+    /// Switches `prefers-color-scheme` for this tab, through ChromeDriver's
+    /// DevTools bridge (WebDriver itself has no command for it).
+    pub(super) async fn color_scheme(&self, scheme: &str) {
+        let reply = reqwest::Client::new()
+            .post(format!("{}/goog/cdp/execute", self.session))
+            .json(&json!({
+                "cmd": "Emulation.setEmulatedMedia",
+                "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] },
+            }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("ChromeDriver's DevTools bridge: {e}"));
+        assert!(reply.status().is_success(), "emulating {scheme}: {}", reply.text().await.unwrap_or_default());
+        let applied = self.js(&format!("return matchMedia('(prefers-color-scheme: {scheme})').matches")).await;
+        assert_eq!(applied, json!(true), "the page sees the {scheme} scheme");
+    }
+
+    /// Visits `path` as every page is checked: at 375 and 1280 px, in the
+    /// light and the dark scheme. At 375 px nothing may scroll sideways, and
+    /// the dark scheme must really change the page's colours. Returns to
+    /// light at 1280 px.
+    pub(super) async fn visit_in_every_layout(&self, path: &str) {
+        let mut backgrounds = Vec::new();
+        for scheme in ["light", "dark"] {
+            self.color_scheme(scheme).await;
+            self.goto(path).await;
+            self.assert_fits_a_phone(&format!("{path} ({scheme})")).await;
+            let status = self.js("return document.title").await;
+            assert!(!status.as_str().unwrap_or_default().is_empty(), "{path} has a title");
+            backgrounds.push(self.js("return getComputedStyle(document.body).backgroundColor").await);
+        }
+        assert_ne!(backgrounds[0], backgrounds[1], "{path}: the dark scheme changes the background");
+        self.color_scheme("light").await;
+    }
+}
+
 impl Drop for Web {
     fn drop(&mut self) {
         // End the session so ChromeDriver closes Chromium; the driver is
