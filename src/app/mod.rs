@@ -11,6 +11,8 @@ pub mod attempts;
 pub mod exams;
 pub mod hashing;
 pub mod item_facts;
+pub mod misses;
+pub mod reports;
 pub mod versions;
 
 use std::sync::Arc;

@@ -3,6 +3,8 @@
 
 pub mod attempts;
 pub mod exams;
+pub mod misses;
+pub mod reports;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

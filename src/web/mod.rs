@@ -13,7 +13,9 @@ pub mod form;
 pub mod health;
 pub mod home;
 pub mod limit;
+mod misses;
 mod outcomes;
+mod reports;
 pub mod results;
 mod serve;
 pub mod session;
@@ -62,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         .merge(exams::router())
         .merge(attempts::router())
         .merge(results::router())
+        .merge(misses::router())
+        .merge(reports::router())
         .merge(api::router())
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn(attempts::retry::keep_unsaved_answers));

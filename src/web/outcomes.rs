@@ -11,6 +11,9 @@ use super::AppError;
 use crate::app;
 use crate::app::accounts::Throttled;
 use crate::app::attempts::{SaveOutcome, SaveStatus, StartRefusal};
+use crate::app::misses::{NoteOutcome, TagListProblem};
+use crate::app::reports::ReportOutcome;
+use crate::store::reports::Reason;
 
 impl From<app::Error> for AppError {
     fn from(e: app::Error) -> Self {
@@ -112,4 +115,132 @@ pub fn login_locked(who: Throttled, minutes: i64) -> String {
         "Too many failed logins for {whose}. Wait {minutes} minute{} and try again; nothing else is affected.",
         if minutes == 1 { "" } else { "s" }
     )
+}
+
+/// What a learner is told on an item after saving a note or sending a
+/// report; carried in the redirect's query (`notice=…&item=N`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemNotice {
+    NoteSaved,
+    NoteCleared,
+    ReportFiled,
+    ReportUpdated,
+}
+
+impl ItemNotice {
+    const ALL: [ItemNotice; 4] =
+        [ItemNotice::NoteSaved, ItemNotice::NoteCleared, ItemNotice::ReportFiled, ItemNotice::ReportUpdated];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemNotice::NoteSaved => "note-saved",
+            ItemNotice::NoteCleared => "note-cleared",
+            ItemNotice::ReportFiled => "report-filed",
+            ItemNotice::ReportUpdated => "report-updated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
+    pub fn is_note(self) -> bool {
+        matches!(self, ItemNotice::NoteSaved | ItemNotice::NoteCleared)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            ItemNotice::NoteSaved => "Your note was saved.",
+            ItemNotice::NoteCleared => "Your note was removed.",
+            ItemNotice::ReportFiled => "Thank you: your report was sent. You can follow it under Your reports.",
+            ItemNotice::ReportUpdated => {
+                "You had already reported this question for that reason: that report now has this comment."
+            }
+        }
+    }
+}
+
+/// The notice a result page's query names, on the item it names.
+pub fn item_notice(notice: Option<&str>, item: Option<&str>) -> Option<(i32, ItemNotice)> {
+    Some((item?.parse().ok()?, ItemNotice::parse(notice?)?))
+}
+
+/// Input a learner typed, quoted back in a message: at most 40 characters.
+fn quoted(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= 40 { s.to_string() } else { format!("{}…", s.chars().take(39).collect::<String>()) }
+}
+
+/// A saved note's notice, or why it was not saved (422, 409).
+pub fn note_outcome(outcome: NoteOutcome, position: i32) -> Result<ItemNotice, AppError> {
+    Err(match outcome {
+        NoteOutcome::Saved => return Ok(ItemNotice::NoteSaved),
+        NoteOutcome::Cleared => return Ok(ItemNotice::NoteCleared),
+        NoteOutcome::TooLong { chars } => AppError::Invalid(format!(
+            "Your note on question {position} is {chars} characters long; at most {} are kept. Nothing was saved: \
+             go back, shorten it and save it again.",
+            app::misses::MAX_NOTE_CHARS
+        )),
+        NoteOutcome::UnknownTag(tag) => AppError::Invalid(format!(
+            "“{}” is not one of your error tags, so the note on question {position} was not saved. Go back and \
+             choose a tag from the list, or add it to your list on the error tags page (/me/error-tags).",
+            quoted(&tag)
+        )),
+        NoteOutcome::NotFinished => AppError::Conflict(
+            "This attempt is still running: notes go on its result, once it is submitted. Nothing was saved.".into(),
+        ),
+    })
+}
+
+/// A sent report's notice, or why it was not sent (422).
+pub fn report_outcome(outcome: ReportOutcome) -> Result<ItemNotice, AppError> {
+    Err(AppError::Invalid(match outcome {
+        ReportOutcome::Filed { .. } => return Ok(ItemNotice::ReportFiled),
+        ReportOutcome::Updated { .. } => return Ok(ItemNotice::ReportUpdated),
+        ReportOutcome::UnknownReason(reason) => {
+            let known: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+            format!(
+                "“{}” is not a reason a report can give; choose one of {}. Nothing was sent.",
+                quoted(&reason),
+                known.join(", ")
+            )
+        }
+        ReportOutcome::CommentTooLong { chars } => format!(
+            "Your comment is {chars} characters long; at most {} are kept. Nothing was sent: go back, shorten it \
+             and send it again.",
+            app::reports::MAX_COMMENT_CHARS
+        ),
+        ReportOutcome::CommentNeeded => {
+            "Say in the comment what is wrong: “Something else” needs a comment. Nothing was sent.".into()
+        }
+    }))
+}
+
+/// What is wrong with a list of error tags, in the learner's words.
+pub fn tag_list_problem(problem: &TagListProblem) -> String {
+    use app::misses::{MAX_TAG_CHARS, MAX_TAGS};
+    match problem {
+        TagListProblem::Empty => "The list is empty: write at least one tag, or restore the default list.".into(),
+        TagListProblem::TooMany { count } => {
+            format!("There are {count} tags; keep the list to {MAX_TAGS} or fewer.")
+        }
+        TagListProblem::TooLong { line, chars } => {
+            format!("Line {line} is {chars} characters long; keep each tag to {MAX_TAG_CHARS} or fewer.")
+        }
+        TagListProblem::Repeated { line, first } => {
+            format!("Line {line} repeats the tag on line {first}; keep each tag once.")
+        }
+        TagListProblem::ControlCharacter { line } => {
+            format!("Line {line} holds a tab or another control character; remove it.")
+        }
+    }
+}
+
+/// What the error tags page says after a change.
+pub fn error_tags_notice(reset: bool) -> &'static str {
+    if reset {
+        "Your error tags are the default list again. Notes keep the tags they have."
+    } else {
+        "Your error tags were saved. Notes keep the tags they have, even ones no longer listed."
+    }
 }

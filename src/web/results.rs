@@ -10,6 +10,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::attempts::view::{ItemView, clock};
+use super::misses::ItemNotes;
+use super::outcomes::item_notice;
+use super::reports::ItemReports;
 use super::session::{Chrome, CurrentUser};
 use super::{AppState, Result};
 use crate::app::attempts::{self, AttemptResult, ResultOutcome};
@@ -27,6 +30,8 @@ struct Filter {
     show: Option<String>,
     domain: Option<String>,
     notice: Option<String>,
+    /// The item a notice is about (a note saved, a report sent).
+    item: Option<String>,
 }
 
 pub struct DomainBar {
@@ -58,6 +63,9 @@ struct ResultPage {
     domain: String,
     domains: Vec<String>,
     notice: Option<&'static str>,
+    /// Each item's note form and report form.
+    notes: ItemNotes,
+    reports: ItemReports,
 }
 
 async fn show_result(
@@ -84,6 +92,10 @@ async fn show_result(
         .filter(|i| domain.is_empty() || i.domain == domain)
         .filter_map(|i| versions.get(&i.version_id).map(|v| ItemView::new(i, v, visibility)))
         .collect();
+    let user = session.user.id.0;
+    let item_notice = item_notice(filter.notice.as_deref(), filter.item.as_deref());
+    let notes = ItemNotes::for_result(&state, user, id, item_notice).await?;
+    let reports = ItemReports::for_result(&state, user, id, item_notice).await?;
     let b = &attempt.blueprint;
     let page = ResultPage {
         chrome,
@@ -113,6 +125,8 @@ async fn show_result(
         domains: b.domains.iter().map(|d| d.code.clone()).collect(),
         notice: (filter.notice.as_deref() == Some("time-up"))
             .then_some("Time is up. Your attempt was graded with every answer saved before the deadline."),
+        notes,
+        reports,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -7,7 +7,7 @@ pub mod view;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,8 @@ use uuid::Uuid;
 use self::form::parse_item_form;
 use self::view::{ItemView, PaletteEntry, millis, palette, time_left};
 use super::form::AppBytes;
-use super::outcomes::{self, save_reply};
+use super::outcomes::{self, ItemNotice, save_reply};
+use super::reports::ItemReports;
 use super::session::{Chrome, CurrentUser};
 use super::{AppError, AppState, Result};
 use crate::app::attempts::{self, SaveRequest, SaveStatus};
@@ -52,6 +53,8 @@ struct ItemPage {
     ending_statuses: String,
     /// The status of a save that a newer one overtook.
     stale_status: &'static str,
+    /// Once feedback is shown: the form to report a problem with the question.
+    reports: Option<ItemReports>,
 }
 
 async fn resume(
@@ -67,15 +70,26 @@ async fn resume(
     Ok(Redirect::to(&format!("/attempts/{id}/items/{first_open}")).into_response())
 }
 
+#[derive(serde::Deserialize)]
+struct ItemQuery {
+    /// After a report was sent from this page.
+    notice: Option<String>,
+}
+
 async fn show_item(
     State(app): State<AppState>,
     CurrentUser(session): CurrentUser,
     chrome: Chrome,
     Path((id, n)): Path<(Uuid, i32)>,
+    Query(q): Query<ItemQuery>,
 ) -> Result<Response> {
-    render_item(&app, session.user.id.0, chrome, id, n, None, StatusCode::OK).await
+    let notice = q.notice.as_deref().and_then(ItemNotice::parse);
+    render_item(&app, session.user.id.0, chrome, id, n, None, StatusCode::OK, notice).await
 }
 
+// Eight: the item page is rendered after a GET (maybe with a report's
+// notice) and after a refused form post (with its message and status).
+#[allow(clippy::too_many_arguments)]
 async fn render_item(
     app: &AppState,
     user: Uuid,
@@ -84,6 +98,7 @@ async fn render_item(
     n: i32,
     message: Option<String>,
     status: StatusCode,
+    notice: Option<ItemNotice>,
 ) -> Result<Response> {
     let (attempt, items) = attempts::open(app, user, id).await?;
     if attempt.is_finished() {
@@ -92,6 +107,7 @@ async fn render_item(
     let item = items.iter().find(|i| i.position == n).ok_or(AppError::NotFound)?;
     let version = attempts::version_of(app, item).await?;
     let visibility = Visibility::of(attempt.mode, false, item.checked);
+    let reports = if visibility.feedback { Some(ItemReports::for_item(app, user, id, n, notice).await?) } else { None };
     let now = app.clock.now();
     let page = ItemPage {
         chrome,
@@ -114,6 +130,7 @@ async fn render_item(
             .collect::<Vec<_>>()
             .join(" "),
         stale_status: SaveStatus::Stale.as_str(),
+        reports,
     };
     Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(page.render()?)).into_response())
 }
@@ -150,7 +167,7 @@ async fn save_item(
         }
         SaveStatus::Invalid => {
             let (code, message) = outcomes::save_refusal(outcome)?;
-            return render_item(&app, user, chrome, id, n, Some(message), code).await;
+            return render_item(&app, user, chrome, id, n, Some(message), code, None).await;
         }
     }
     let target = match form.action.as_str() {
