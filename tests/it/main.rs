@@ -11,6 +11,7 @@ mod exam_flow;
 mod fuzz;
 mod helpers;
 mod hostile_client;
+mod notes;
 mod openapi;
 mod resilience;
 mod web_basics;

@@ -16,5 +16,6 @@ mod web;
 
 mod autosave;
 mod mouse_and_keyboard;
+mod notes;
 mod phone;
 mod without_javascript;
