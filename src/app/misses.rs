@@ -275,22 +275,29 @@ pub async fn breakdown(app: &App, user: Uuid, exam: Uuid) -> Result<Breakdown> {
     Ok(result)
 }
 
-/// The longest first line of a stem that lists show.
+/// The most of a stem that lists show.
 const STEM_LINE_CHARS: usize = 160;
 
-/// A question's first line as plain text, for lists: the first line with
-/// words, without Markdown's heading, quote, list and emphasis marks, cut
-/// to [`STEM_LINE_CHARS`].
+/// A question's opening as plain text, for lists: its first paragraph
+/// (question files wrap their lines), without Markdown's heading, quote,
+/// list and emphasis marks, cut at a word to at most [`STEM_LINE_CHARS`].
 pub fn stem_line(stem: &str) -> String {
-    let line = stem.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-    let line = line.trim_start_matches(['#', '>', '-', '*', ' ']);
+    let paragraph: Vec<&str> =
+        stem.lines().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| !l.is_empty()).collect();
+    let joined = paragraph.join(" ");
+    let line = joined.trim_start_matches(['#', '>', '-', '*', ' ']);
     let plain: String = line.replace("**", "").replace("__", "").replace('`', "");
     let plain = plain.trim();
     if plain.chars().count() <= STEM_LINE_CHARS {
         return plain.to_string();
     }
     let cut: String = plain.chars().take(STEM_LINE_CHARS - 1).collect();
-    format!("{}…", cut.trim_end())
+    // At the last word break, unless that would leave too little.
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > STEM_LINE_CHARS / 2 => &cut[..at],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
 }
 
 #[cfg(test)]
@@ -331,13 +338,20 @@ mod tests {
     }
 
     #[test]
-    fn a_stem_line_is_the_first_line_with_words_in_plain_text() {
-        assert_eq!(stem_line("\n\n## A **team** uses `S3`.\nMore."), "A team uses S3.");
+    fn a_stem_line_is_the_first_paragraph_in_plain_text() {
+        assert_eq!(stem_line("\n\n## A **team** uses\n`S3` daily.\n\nWhich option?"), "A team uses S3 daily.");
         assert_eq!(stem_line("> Quoted\n"), "Quoted");
-        let long = "word ".repeat(100);
-        let line = stem_line(&long);
-        assert_eq!(line.chars().count(), STEM_LINE_CHARS, "{line}");
-        assert!(line.ends_with("word…"), "cut with an ellipsis: {line}");
         assert_eq!(stem_line(""), "");
+    }
+
+    #[test]
+    fn a_long_stem_line_is_cut_at_a_word_with_an_ellipsis() {
+        let long = "words, ".repeat(40);
+        let line = stem_line(&long);
+        assert!(line.chars().count() <= STEM_LINE_CHARS, "{line}");
+        assert!(line.chars().count() > STEM_LINE_CHARS - 10, "{line}");
+        assert!(line.ends_with("words…"), "cut at a word, without its comma: {line}");
+        let unbroken = "x".repeat(300);
+        assert_eq!(stem_line(&unbroken).chars().count(), STEM_LINE_CHARS, "a single long word is cut anyway");
     }
 }
