@@ -1,7 +1,7 @@
 //! Notes on misses and problem reports in the browser: tagging a miss on a
 //! result through its form, and the learner's pages in every layout.
 
-use super::learner::register;
+use super::learner::{answer_by_clicking, read_item, register};
 use super::web::Web;
 use crate::helpers::TestApp;
 
@@ -53,4 +53,33 @@ async fn a_miss_is_tagged_on_its_result_and_the_notes_pages_read_well_in_every_l
     for path in ["/me/misses", "/me/reports", "/me/error-tags", result.as_str()] {
         web.visit_in_every_layout(path).await;
     }
+}
+
+#[tokio::test]
+async fn a_problem_is_reported_from_practice_feedback_and_the_page_reads_well_in_every_layout() {
+    let app = TestApp::spawn().await;
+    let web = Web::launch(&app, true).await;
+    register(&web).await;
+
+    web.goto("/exams/mla-c01").await;
+    web.js("document.querySelector('#practice-count').value = '1';").await;
+    web.click("section[aria-labelledby='practice-h'] button[type=submit]").await;
+    web.wait_for_item(1, 1).await;
+    assert!(web.try_find("#report-1").await.is_none(), "no report form before the feedback");
+    let item = read_item(&web).await;
+    answer_by_clicking(&web, &item, 1, true).await;
+    web.click("button[value=check]").await;
+    web.wait_for_element(".feedback").await;
+
+    web.click("#report-1 summary").await;
+    web.click("#report-reason-1 option[value=typo]").await;
+    web.fill("#report-comment-1", "“teh” in the second option").await;
+    web.click("#report-1 button[type=submit]").await;
+    web.wait_for_path("/items/1?notice=report-filed").await;
+    let notice = web.text("#report-1 [role=status]").await;
+    assert!(notice.starts_with("Thank you: your report was sent."), "{notice}");
+    assert_eq!(web.text("#report-1 summary .badge").await, "reported", "the item says it was reported");
+
+    let path = web.path().await;
+    web.visit_in_every_layout(&path).await;
 }
