@@ -144,6 +144,12 @@ impl ItemNotice {
         Self::ALL.into_iter().find(|n| n.as_str() == s)
     }
 
+    /// The notice a page's query string names as `notice=…`, if any; a
+    /// query that names none, or names it twice, is no error.
+    pub fn from_query(query: Option<&str>) -> Option<Self> {
+        form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == "notice").and_then(|(_, v)| Self::parse(&v))
+    }
+
     pub fn is_note(self) -> bool {
         matches!(self, ItemNotice::NoteSaved | ItemNotice::NoteCleared)
     }

@@ -364,3 +364,32 @@ async fn the_breakdown_counts_misses_by_error_tag_with_the_untagged_apart() {
     );
     assert_eq!(found.total(), 4);
 }
+
+#[tokio::test]
+async fn my_misses_come_fifty_a_page_newest_first() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let older = finished_practice(&app, &app, &[None]).await;
+    app.clock.advance(time::Duration::minutes(5));
+    // A mock submitted blank: 65 misses, newer than the practice's one.
+    let mock = app.start(&[("mode", "exam")]).await;
+    app.submit(mock).await;
+
+    let first = app.get_text("/me/misses").await;
+    assert!(first.contains("66 misses · page 1 of 2"), "the count and the pages");
+    assert_eq!(listed(&first), 50);
+    assert!(first.contains(&format!("href=\"/attempts/{mock}/result#item-1\"")), "newest first");
+    assert!(!first.contains(&older.to_string()), "the older miss is on the next page");
+    assert!(first.contains("<a href=\"/me/misses?page=2\" rel=\"next\">Older misses</a>"), "{first}");
+
+    let second = app.get_text("/me/misses?page=2").await;
+    assert_eq!(listed(&second), 16);
+    assert!(second.contains(&format!("href=\"/attempts/{older}/result#item-1\"")));
+    assert!(second.contains("<a href=\"/me/misses\" rel=\"prev\">Newer misses</a>"));
+    let past = app.get_text("/me/misses?page=9").await;
+    assert!(past.contains("This page is past the end of the list."), "{past}");
+
+    // Filters ride along from page to page.
+    let filtered = app.get_text("/me/misses?error_tag=untagged").await;
+    assert!(filtered.contains("href=\"/me/misses?error_tag=untagged&#38;page=2\""), "{filtered}");
+}

@@ -7,7 +7,7 @@ pub mod view;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -70,20 +70,15 @@ async fn resume(
     Ok(Redirect::to(&format!("/attempts/{id}/items/{first_open}")).into_response())
 }
 
-#[derive(serde::Deserialize)]
-struct ItemQuery {
-    /// After a report was sent from this page.
-    notice: Option<String>,
-}
-
 async fn show_item(
     State(app): State<AppState>,
     CurrentUser(session): CurrentUser,
     chrome: Chrome,
     Path((id, n)): Path<(Uuid, i32)>,
-    Query(q): Query<ItemQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let notice = q.notice.as_deref().and_then(ItemNotice::parse);
+    // After a report was sent from this page; any other query is ignored.
+    let notice = ItemNotice::from_query(query.as_deref());
     render_item(&app, session.user.id.0, chrome, id, n, None, StatusCode::OK, notice).await
 }
 
