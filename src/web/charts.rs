@@ -6,17 +6,18 @@
 //! so the light and dark schemes both work. The SVG is a string because askama
 //! has nothing for SVG; every text that goes into it passes through `esc`.
 //!
-//! The viewBox is 380 units wide: on a 375 px phone a unit is about a pixel,
-//! so the 12-unit labels read as 12 px text. The x axis of the lines is the
-//! sequence of mocks, evenly spaced, not a time scale: mocks come in bursts
+//! The viewBox is 380 units wide: on a 375 px phone a unit is about a pixel
+//! (a little less in a card, hence 14-unit text). The x axis of the lines is
+//! the sequence of mocks, evenly spaced, not a time scale: mocks come in bursts
 //! (three on a Sunday, then none for a week) and a time scale would pile the
 //! bursts onto one another. The dates are written under the axis instead.
 
-use std::fmt::Write as _;
+mod svg;
 
 use time::OffsetDateTime;
 
 use crate::exam::Scale;
+use svg::{clip, cross, esc, line, path, polyline, rect, shape, text};
 
 pub struct Chart {
     /// The whole `<svg>` element, every text escaped; safe to emit with askama's `|safe`.
@@ -71,9 +72,13 @@ const LINE_CHART_H: f64 = 212.0;
 const MAX_MARKERS: usize = 60;
 /// Markers per domain line: enough to tell the lines apart by shape.
 const SERIES_MARKERS: usize = 12;
+/// Text size in viewBox units: the chart usually sits in a card, about 300
+/// px wide on a phone, where 14 units come out near 11 px.
+const FONT: f64 = 14.0;
+const LEGEND_ROW: f64 = 20.0;
 const EMPTY: &str = "No finished attempts yet";
 /// Names come from instructors and can be long; the table has them whole.
-const NAME_CHARS: usize = 44;
+const NAME_CHARS: usize = 40;
 
 /// Six series styles, each with its own colour class, dash pattern and marker
 /// shape, so a line is told apart without colour. Solid first.
@@ -104,7 +109,7 @@ pub fn score_over_time(points: &[ScorePoint], scale: Scale) -> Chart {
         return empty("chart-score", title, table);
     };
     let desc = format!("{}; latest {}; pass mark {}.", span(points.len(), first.at, last.at), last.scaled, scale.pass);
-    let mut svg = open("chart-score", LINE_CHART_H, title, &desc);
+    let mut svg = svg::open("chart-score", (W, LINE_CHART_H), FONT, title, &desc);
 
     let (lo, hi) = (f64::from(scale.min), f64::from(scale.max));
     let step = nice_step(hi - lo);
@@ -113,32 +118,27 @@ pub fn score_over_time(points: &[ScorePoint], scale: Scale) -> Chart {
         grid_line(&mut svg, score_y(tick, scale), &format!("{tick}"));
         tick += step;
     }
-    axis(&mut svg);
-    let pass_y = score_y(f64::from(scale.pass), scale);
-    // The label sits above the line, or below it when the line is at the top.
-    let label_y = if pass_y - TOP < 14.0 { pass_y + 14.0 } else { pass_y - 5.0 };
-    let _ = write!(
-        svg,
-        r#"<line class="chart-pass" x1="{}" y1="{}" x2="{}" y2="{}" stroke-dasharray="6 4"/><text class="chart-pass-label chart-halo" x="{}" y="{}" text-anchor="end">Pass {}</text>"#,
-        num(LEFT),
-        num(pass_y),
-        num(RIGHT),
-        num(pass_y),
-        num(RIGHT),
-        num(label_y),
-        scale.pass
-    );
-
+    line(&mut svg, "chart-axis", (LEFT, BOTTOM), (RIGHT, BOTTOM));
     let n = points.len();
     let xy: Vec<(f64, f64)> =
         points.iter().enumerate().map(|(i, p)| (slot_x(i, n), score_y(f64::from(p.scaled), scale))).collect();
     polyline(&mut svg, "chart-line", "", &xy);
-    for (i, (p, &(x, y))) in points.iter().zip(&xy).enumerate() {
+    // The pass line over the scores, and its label on a patch of background
+    // so a busy line under it cannot hide it: above the line, or below it
+    // when the line is at the top.
+    let pass_y = score_y(f64::from(scale.pass), scale);
+    line(&mut svg, "chart-pass", (LEFT, pass_y), (RIGHT, pass_y));
+    let label_y = if pass_y - TOP < 16.0 { pass_y + 16.0 } else { pass_y - 5.0 };
+    let label = format!("Pass {}", scale.pass);
+    let label_w = 9.0 * label.len() as f64;
+    rect(&mut svg, "chart-label-bg", (RIGHT - label_w, label_y - 12.0), (label_w, 15.0));
+    text(&mut svg, "chart-pass-label", (RIGHT - 2.0, label_y), "end", &label);
+    for (i, (p, &at)) in points.iter().zip(&xy).enumerate() {
         if n <= MAX_MARKERS || i == n - 1 {
             // Pass and fail differ by shape (dot, cross), not only by colour.
             let (class, d) =
-                if p.passed { ("chart-mark-pass", shape(0, x, y, 4.5)) } else { ("chart-mark-fail", cross(x, y, 4.0)) };
-            let _ = write!(svg, r#"<path class="{class}" d="{d}"/>"#);
+                if p.passed { ("chart-mark-pass", shape(0, at, 4.5)) } else { ("chart-mark-fail", cross(at, 4.0)) };
+            path(&mut svg, class, &d);
         }
     }
     date_labels(&mut svg, &points.iter().map(|p| p.at).collect::<Vec<_>>());
@@ -174,40 +174,36 @@ pub fn domains_over_time(series: &[DomainSeries]) -> Chart {
         .filter_map(|s| s.points.iter().max_by_key(|p| p.0).map(|p| format!("{} {}", s.code, percent(p.1))))
         .collect();
     let desc = format!("{}; latest: {}.", span(slots.len(), first, last), latest.join(", "));
-    let height = LINE_CHART_H + 6.0 + 18.0 * series.len() as f64;
-    let mut svg = open("chart-domains", height, title, &desc);
+    let height = LINE_CHART_H + 6.0 + LEGEND_ROW * series.len() as f64;
+    let mut svg = svg::open("chart-domains", (W, height), FONT, title, &desc);
 
     for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
         grid_line(&mut svg, percent_y(v), &format!("{v}%"));
     }
-    axis(&mut svg);
+    line(&mut svg, "chart-axis", (LEFT, BOTTOM), (RIGHT, BOTTOM));
     let n = slots.len();
     for (i, s) in series.iter().enumerate() {
         let (dash, marker) = series_style(i);
         let class = format!("chart-series-{}", i % 6 + 1);
+        let (line_class, marker_class) = (format!("chart-series {class}"), format!("chart-marker {class}"));
         let mut points: Vec<_> = s.points.iter().filter(|p| p.1.is_finite()).collect();
         points.sort_by_key(|p| p.0);
         let xy: Vec<(f64, f64)> =
             (points.iter()).map(|p| (slot_x(slots.binary_search(&p.0).unwrap_or(0), n), percent_y(p.1))).collect();
-        polyline(&mut svg, &format!("chart-series {class}"), dash, &xy);
+        polyline(&mut svg, &line_class, dash, &xy);
         // A dozen markers per line at most: the shapes tell the lines apart,
         // and more of them would hide the lines.
         let every = xy.len().div_ceil(SERIES_MARKERS).max(1);
-        for (j, &(x, y)) in xy.iter().enumerate() {
+        for (j, &at) in xy.iter().enumerate() {
             if j % every == 0 || j == xy.len() - 1 {
-                let _ = write!(svg, r#"<path class="chart-marker {class}" d="{}"/>"#, shape(marker, x, y, 4.0));
+                path(&mut svg, &marker_class, &shape(marker, at, 4.0));
             }
         }
         // The legend: one domain a row, a sample of its line and marker.
-        let y = LINE_CHART_H + 12.0 + 18.0 * i as f64;
-        polyline(&mut svg, &format!("chart-series {class}"), dash, &[(12.0, y - 4.0), (44.0, y - 4.0)]);
-        let _ = write!(
-            svg,
-            r#"<path class="chart-marker {class}" d="{}"/><text x="52" y="{}">{}</text>"#,
-            shape(marker, 28.0, y - 4.0, 4.0),
-            num(y),
-            esc(&clip(&format!("{} {}", s.code, s.name), NAME_CHARS))
-        );
+        let y = LINE_CHART_H + 14.0 + LEGEND_ROW * i as f64;
+        polyline(&mut svg, &line_class, dash, &[(12.0, y - 4.0), (44.0, y - 4.0)]);
+        path(&mut svg, &marker_class, &shape(marker, (28.0, y - 4.0), 4.0));
+        text(&mut svg, "", (52.0, y), "start", &clip(&format!("{} {}", s.code, s.name), NAME_CHARS));
     }
     date_labels(&mut svg, &slots);
     svg.push_str("</svg>");
@@ -244,62 +240,33 @@ pub fn accuracy_vs_weight(bars: &[DomainBar], attempts: usize) -> Chart {
     const BAR_LEFT: f64 = 12.0;
     const BAR_W: f64 = 310.0;
     let bottom = ROWS_TOP + ROW_H * bars.len() as f64;
-    let mut svg = open("chart-accuracy", bottom + 20.0, title, &desc);
-    let bar_x = |v: f64| BAR_LEFT + BAR_W * v.clamp(0.0, 100.0) / 100.0;
+    let mut svg = svg::open("chart-accuracy", (W, bottom + 20.0), FONT, title, &desc);
+    // A non-finite value draws as an empty bar; the table shows "—".
+    let length = |v: f64| if v.is_finite() { BAR_W * v.clamp(0.0, 100.0) / 100.0 } else { 0.0 };
 
     for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
-        let (x, anchor) = (bar_x(v), if v == 0.0 { "start" } else { "middle" });
-        let _ = write!(
-            svg,
-            r#"<line class="chart-grid" x1="{x}" y1="{}" x2="{x}" y2="{}"/><text class="chart-label" x="{x}" y="{}" text-anchor="{anchor}">{v}%</text>"#,
-            num(ROWS_TOP),
-            num(bottom),
-            num(bottom + 15.0),
-            x = num(x)
-        );
+        let x = BAR_LEFT + length(v);
+        line(&mut svg, "chart-grid", (x, ROWS_TOP), (x, bottom));
+        text(&mut svg, "chart-label", (x, bottom + 15.0), if v == 0.0 { "start" } else { "middle" }, &format!("{v}%"));
     }
     // The legend, with the same two shapes as the bars.
-    let _ = write!(
-        svg,
-        r#"<rect class="chart-bar-accuracy" x="12" y="6" width="14" height="12"/><text x="32" y="16">Accuracy</text><rect class="chart-bar-weight" x="112" y="9" width="14" height="6"/><text x="132" y="16">Blueprint weight</text>"#
-    );
+    rect(&mut svg, "chart-bar-accuracy", (12.0, 6.0), (14.0, 12.0));
+    text(&mut svg, "", (32.0, 16.0), "start", "Accuracy");
+    rect(&mut svg, "chart-bar-weight", (112.0, 9.0), (14.0, 6.0));
+    text(&mut svg, "", (132.0, 16.0), "start", "Blueprint weight");
     for (i, b) in bars.iter().enumerate() {
         let top = ROWS_TOP + ROW_H * i as f64;
-        let name = esc(&clip(&format!("{} {}", b.code, b.name), NAME_CHARS + 8));
-        let _ = write!(svg, r#"<text x="{}" y="{}">{name}</text>"#, num(BAR_LEFT), num(top + 13.0));
+        text(&mut svg, "", (BAR_LEFT, top + 13.0), "start", &clip(&format!("{} {}", b.code, b.name), NAME_CHARS + 6));
         match b.accuracy.filter(|a| a.is_finite()) {
             Some(a) => {
-                let _ = write!(
-                    svg,
-                    r#"<rect class="chart-bar-accuracy" x="{}" y="{}" width="{}" height="12"/><text class="chart-value" x="{}" y="{}">{}</text>"#,
-                    num(BAR_LEFT),
-                    num(top + 18.0),
-                    num(bar_x(a) - BAR_LEFT),
-                    num(bar_x(a) + 4.0),
-                    num(top + 28.0),
-                    percent(a)
-                );
+                rect(&mut svg, "chart-bar-accuracy", (BAR_LEFT, top + 18.0), (length(a), 12.0));
+                text(&mut svg, "chart-value", (BAR_LEFT + length(a) + 4.0, top + 28.0), "start", &percent(a));
             }
-            None => {
-                let _ = write!(
-                    svg,
-                    r#"<text class="chart-label" x="{}" y="{}">no answers</text>"#,
-                    num(BAR_LEFT),
-                    num(top + 28.0)
-                );
-            }
+            None => text(&mut svg, "chart-label", (BAR_LEFT, top + 28.0), "start", "no answers"),
         }
         let w = b.weight_percent;
-        let _ = write!(
-            svg,
-            r#"<rect class="chart-bar-weight" x="{}" y="{}" width="{}" height="6"/><text class="chart-label" x="{}" y="{}">{}</text>"#,
-            num(BAR_LEFT),
-            num(top + 35.0),
-            num(if w.is_finite() { bar_x(w) - BAR_LEFT } else { 0.0 }),
-            num(if w.is_finite() { bar_x(w) + 4.0 } else { BAR_LEFT }),
-            num(top + 43.0),
-            percent(w)
-        );
+        rect(&mut svg, "chart-bar-weight", (BAR_LEFT, top + 35.0), (length(w), 6.0));
+        text(&mut svg, "chart-label", (BAR_LEFT + length(w) + 4.0, top + 43.0), "start", &percent(w));
     }
     svg.push_str("</svg>");
     Chart { svg, table }
@@ -309,73 +276,39 @@ impl Table {
     /// The table as HTML, every text escaped, for a page that does not want
     /// to write the template part: `{{ chart.table.to_html()|safe }}`.
     pub fn to_html(&self) -> String {
-        let mut html = format!("<table><caption>{}</caption><thead><tr>", esc(&self.caption));
-        for h in &self.headers {
-            let _ = write!(html, r#"<th scope="col">{}</th>"#, esc(h));
-        }
-        html.push_str("</tr></thead><tbody>");
-        for row in &self.rows {
-            html.push_str("<tr>");
-            for cell in row {
-                let _ = write!(html, "<td>{}</td>", esc(cell));
-            }
-            html.push_str("</tr>");
-        }
-        html.push_str("</tbody></table>");
-        html
+        let cells = |tag: &str, row: &[String]| -> String {
+            let attr = if tag == "th" { r#" scope="col""# } else { "" };
+            row.iter().map(|c| format!("<{tag}{attr}>{}</{tag}>", esc(c))).collect()
+        };
+        let body: String = self.rows.iter().map(|r| format!("<tr>{}</tr>", cells("td", r))).collect();
+        format!(
+            "<table><caption>{}</caption><thead><tr>{}</tr></thead><tbody>{body}</tbody></table>",
+            esc(&self.caption),
+            cells("th", &self.headers)
+        )
     }
 }
 
 /// The chart of no data: a one-line message, and the table without rows.
 fn empty(id: &str, title: &str, table: Table) -> Chart {
-    let mut svg = open(id, 48.0, title, EMPTY);
-    let _ = write!(
-        svg,
-        r#"<text class="chart-label" x="{}" y="28" text-anchor="middle">{EMPTY}</text></svg>"#,
-        num(W / 2.0)
-    );
+    let mut svg = svg::open(id, (W, 48.0), FONT, title, EMPTY);
+    text(&mut svg, "chart-label", (W / 2.0, 28.0), "middle", EMPTY);
+    svg.push_str("</svg>");
     Chart { svg, table }
 }
 
-fn open(id: &str, height: f64, title: &str, desc: &str) -> String {
-    format!(
-        r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" font-size="12" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        num(W),
-        num(height),
-        esc(title),
-        esc(desc)
-    )
-}
-
 fn grid_line(svg: &mut String, y: f64, label: &str) {
-    let _ = write!(
-        svg,
-        r#"<line class="chart-grid" x1="{}" y1="{y}" x2="{}" y2="{y}"/><text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
-        num(LEFT),
-        num(RIGHT),
-        num(LEFT - 6.0),
-        num(y + 4.0),
-        esc(label),
-        y = num(y)
-    );
-}
-
-fn axis(svg: &mut String) {
-    let _ = write!(
-        svg,
-        r#"<line class="chart-axis" x1="{}" y1="{b}" x2="{}" y2="{b}"/>"#,
-        num(LEFT),
-        num(RIGHT),
-        b = num(BOTTOM)
-    );
+    line(svg, "chart-grid", (LEFT, y), (RIGHT, y));
+    text(svg, "chart-label", (LEFT - 6.0, y + 5.0), "end", label);
 }
 
 /// Dates under at most four mocks (first, last and between), then the note
 /// that the axis counts mocks, not days.
 fn date_labels(svg: &mut String, dates: &[OffsetDateTime]) {
     let n = dates.len();
-    let k = n.min(4);
     let with_year = dates.first().map(|d| d.year()) != dates.last().map(|d| d.year());
+    // Dates with a year are wider: three of them fit, not four.
+    let k = n.min(if with_year { 3 } else { 4 });
     let mut picked: Vec<usize> =
         (0..k).map(|j| if k == 1 { 0 } else { (j * (n - 1) + (k - 1) / 2) / (k - 1) }).collect();
     picked.dedup();
@@ -391,29 +324,9 @@ fn date_labels(svg: &mut String, dates: &[OffsetDateTime]) {
         };
         let (d, m) = (dates[i].day(), MONTHS[usize::from(u8::from(dates[i].month())) - 1]);
         let label = if with_year { format!("{d} {m} {}", dates[i].year() % 100) } else { format!("{d} {m}") };
-        let _ = write!(
-            svg,
-            r#"<text class="chart-label" x="{}" y="{}" text-anchor="{anchor}">{label}</text>"#,
-            num(slot_x(i, n)),
-            num(BOTTOM + 16.0)
-        );
+        text(svg, "chart-label", (slot_x(i, n), BOTTOM + 16.0), anchor, &label);
     }
-    let _ = write!(
-        svg,
-        r#"<text class="chart-label" x="{}" y="{}" text-anchor="middle">Mocks in the order taken</text>"#,
-        num((LEFT + RIGHT) / 2.0),
-        num(BOTTOM + 34.0)
-    );
-}
-
-fn polyline(svg: &mut String, class: &str, dash: &str, xy: &[(f64, f64)]) {
-    // One point makes no line: the marker alone shows it.
-    if xy.len() < 2 {
-        return;
-    }
-    let points: Vec<String> = xy.iter().map(|&(x, y)| format!("{},{}", num(x), num(y))).collect();
-    let dash = if dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{dash}""#) };
-    let _ = write!(svg, r#"<polyline class="{class}"{dash} points="{}"/>"#, points.join(" "));
+    text(svg, "chart-label", ((LEFT + RIGHT) / 2.0, BOTTOM + 34.0), "middle", "Mocks in the order taken");
 }
 
 /// The x of mock `i` of `n`: evenly spaced, a single mock in the middle.
@@ -441,67 +354,6 @@ fn nice_step(span: f64) -> f64 {
     nearest.unwrap_or(mag).max(1.0)
 }
 
-/// A filled marker path centred on (x, y): circle, square, triangle,
-/// diamond, triangle pointing down, plus.
-fn shape(kind: usize, x: f64, y: f64, r: f64) -> String {
-    let poly = |pts: &[(f64, f64)]| {
-        let pts: Vec<String> = pts.iter().map(|&(dx, dy)| format!("{},{}", num(x + dx * r), num(y + dy * r))).collect();
-        format!("M{}Z", pts.join("L"))
-    };
-    match kind % 6 {
-        0 => format!(
-            "M{},{}a{r},{r} 0 1 0 {d},0a{r},{r} 0 1 0 -{d},0Z",
-            num(x - r),
-            num(y),
-            r = num(r),
-            d = num(2.0 * r)
-        ),
-        1 => poly(&[(-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)]),
-        2 => poly(&[(0.0, -1.2), (1.1, 0.8), (-1.1, 0.8)]),
-        3 => poly(&[(0.0, -1.3), (1.3, 0.0), (0.0, 1.3), (-1.3, 0.0)]),
-        4 => poly(&[(-1.1, -0.8), (1.1, -0.8), (0.0, 1.2)]),
-        _ => poly(&[
-            (-0.4, -1.2),
-            (0.4, -1.2),
-            (0.4, -0.4),
-            (1.2, -0.4),
-            (1.2, 0.4),
-            (0.4, 0.4),
-            (0.4, 1.2),
-            (-0.4, 1.2),
-            (-0.4, 0.4),
-            (-1.2, 0.4),
-            (-1.2, -0.4),
-            (-0.4, -0.4),
-        ]),
-    }
-}
-
-/// An × for a failed mock: a stroked path, unlike the filled pass dot.
-fn cross(x: f64, y: f64, r: f64) -> String {
-    format!(
-        "M{},{}L{},{}M{},{}L{},{}",
-        num(x - r),
-        num(y - r),
-        num(x + r),
-        num(y + r),
-        num(x + r),
-        num(y - r),
-        num(x - r),
-        num(y + r)
-    )
-}
-
-/// A coordinate with at most one decimal ("12.5", "12"): enough for the
-/// eye, and it keeps a 500-mock chart small.
-fn num(v: f64) -> String {
-    let v = if v.is_finite() { (v * 10.0).round() / 10.0 } else { 0.0 };
-    // -0.0 prints as "-0".
-    let v = if v == 0.0 { 0.0 } else { v };
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
-}
-
 /// A percent as a whole number: "72%". Not clamped: the table shows the data.
 fn percent(v: f64) -> String {
     if v.is_finite() { format!("{}%", v.round() as i64) } else { "—".into() }
@@ -527,28 +379,8 @@ fn mocks(n: usize) -> String {
     if n == 1 { "1 mock".into() } else { format!("{n} mocks") }
 }
 
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_owned() } else { s.chars().take(max - 1).chain(['…']).collect() }
-}
-
 fn strings(s: &[&str]) -> Vec<String> {
     s.iter().map(|s| (*s).to_owned()).collect()
-}
-
-/// Escapes text for SVG (XML) content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
