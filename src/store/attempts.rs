@@ -434,3 +434,15 @@ pub async fn list(db: impl PgExecutor<'_>, user: Uuid, limit: i64) -> sqlx::Resu
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_stored_before_confidence_marks_read_as_without_them() {
+        let stored = r#"{"count": 65, "domains": ["D1"], "tag": null, "timed": true, "real_conditions": false}"#;
+        let settings: Settings = serde_json::from_str(stored).expect("old settings still read");
+        assert!(!settings.confidence);
+    }
+}
