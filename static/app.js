@@ -89,6 +89,10 @@
     // The next save (or a navigation post) must carry a higher number.
     seqField.value = String(seq + 1);
     const body = { seq, response: response(), flagged: flaggedField.value === "true", struck: struck() };
+    // "How sure are you?", where the attempt asks: left out until marked,
+    // which keeps the stored mark.
+    const confidence = form.querySelector('input[name="confidence"]:checked');
+    if (confidence) body.confidence = confidence.value;
     pending++;
     say("Saving…", "saving");
     fetch(saveUrl, {
@@ -148,7 +152,9 @@
   enforceMax();
 
   form.addEventListener("change", (e) => {
-    if (e.target.matches('input[name="choice"], select')) {
+    if (e.target.matches('input[name="confidence"]')) {
+      save();
+    } else if (e.target.matches('input[name="choice"], select')) {
       enforceMax();
       form.querySelectorAll(".option").forEach((o) => o.classList.toggle("selected", !!o.querySelector("input:checked")));
       save();

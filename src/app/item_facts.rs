@@ -1,5 +1,6 @@
 //! What never changes about an item once it is drawn: whose attempt it is,
-//! the mode, the question version and the option order. Kept in memory so
+//! the mode (and whether it takes a confidence mark), the question version
+//! and the option order. Kept in memory so
 //! that a save, the hottest request of exam day, goes straight to its one
 //! guarded upsert without reading the item first.
 
@@ -19,6 +20,8 @@ const CAPACITY: usize = 100_000;
 pub struct ItemFacts {
     pub user_id: Uuid,
     pub mode: Mode,
+    /// The attempt takes a confidence mark with each answer.
+    pub offers_confidence: bool,
     pub item_count: i32,
     pub version_id: Uuid,
     pub option_order: Vec<i32>,
@@ -29,6 +32,7 @@ impl ItemFacts {
         ItemFacts {
             user_id: attempt.user_id,
             mode: attempt.mode,
+            offers_confidence: attempt.offers_confidence(),
             item_count: attempt.item_count,
             version_id: item.version_id,
             option_order: item.option_order.clone(),

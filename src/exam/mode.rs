@@ -54,6 +54,13 @@ impl Mode {
     pub fn immediate_feedback(self) -> bool {
         !matches!(self, Self::Exam)
     }
+
+    /// Whether the learner may mark how sure they are of each answer
+    /// (certainty-based practice): always in the practice modes, in a mock
+    /// exam only when `asked` for when it was started.
+    pub fn offers_confidence(self, asked: bool) -> bool {
+        self.immediate_feedback() || asked
+    }
 }
 
 /// Why an attempt ended.
@@ -127,6 +134,15 @@ mod tests {
         assert_eq!(words, ["exam", "practice", "drill", "review"], "the words stored and sent");
         let labels: Vec<&str> = Mode::ALL.iter().map(|m| m.label()).collect();
         assert_eq!(labels, ["Mock exam", "Practice", "Drill", "Review"]);
+    }
+
+    #[test]
+    fn practice_modes_always_offer_the_confidence_mark_and_a_mock_only_when_asked() {
+        for mode in [Mode::Practice, Mode::Drill, Mode::Review] {
+            assert!(mode.offers_confidence(false) && mode.offers_confidence(true), "{mode:?}");
+        }
+        assert!(!Mode::Exam.offers_confidence(false));
+        assert!(Mode::Exam.offers_confidence(true));
     }
 
     #[test]

@@ -15,6 +15,16 @@ pub struct ConfidenceGroups {
 }
 
 /// Counts answers given as (correct, confidence).
-pub fn groups(_answers: impl IntoIterator<Item = (bool, Option<Confidence>)>) -> ConfidenceGroups {
-    todo!()
+pub fn groups(answers: impl IntoIterator<Item = (bool, Option<Confidence>)>) -> ConfidenceGroups {
+    let mut g = ConfidenceGroups::default();
+    for (correct, confidence) in answers {
+        match (correct, confidence) {
+            (true, Some(Confidence::Sure)) => g.right_sure += 1,
+            (true, Some(Confidence::Unsure)) => g.right_unsure += 1,
+            (false, Some(Confidence::Sure)) => g.wrong_sure += 1,
+            (false, Some(Confidence::Unsure)) => g.wrong_unsure += 1,
+            (_, None) => g.unmarked += 1,
+        }
+    }
+    g
 }

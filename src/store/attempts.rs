@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::exam::scoring::{self, Score};
 use crate::exam::{Blueprint, FinishReason, Mode, Response, VersionContent};
+use crate::progress::Confidence;
 
 /// What the learner asked for when starting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +21,10 @@ pub struct Settings {
     pub tag: Option<String>,
     pub timed: bool,
     pub real_conditions: bool,
+    /// Mock exam: the learner asked to mark how sure they are of each
+    /// answer. Absent from attempts stored before it existed: false.
+    #[serde(default)]
+    pub confidence: bool,
 }
 
 pub struct NewItem {
@@ -65,6 +70,11 @@ impl Attempt {
     pub fn is_expired(&self, now: OffsetDateTime, grace: time::Duration) -> bool {
         !self.is_finished() && self.deadline.is_some_and(|d| now > d + grace)
     }
+
+    /// Whether its items take a confidence mark with the answer.
+    pub fn offers_confidence(&self) -> bool {
+        self.mode.offers_confidence(self.settings.confidence)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,6 +91,8 @@ pub struct Item {
     pub seq: i64,
     pub checked: bool,
     pub correct: Option<bool>,
+    /// How sure the learner said they were; None when not marked.
+    pub confidence: Option<Confidence>,
 }
 
 /// Writes the attempt and all its items in one transaction.
@@ -144,7 +156,8 @@ pub async fn load(
                               'position', i.position, 'version_id', i.version_id, 'domain', i.domain,
                               'scored', i.scored, 'option_order', i.option_order, 'response', i.response,
                               'answered', i.answered, 'flagged', i.flagged, 'struck', i.struck, 'seq', i.seq,
-                              'checked', i.checked_at IS NOT NULL, 'correct', i.correct) ORDER BY i.position), '[]')
+                              'checked', i.checked_at IS NOT NULL, 'correct', i.correct,
+                              'confidence', i.confidence) ORDER BY i.position), '[]')
                    FROM items i WHERE i.attempt_id = a.id AND ($3::int IS NULL OR i.position = $3))
                   AS "items!: Json<Vec<Item>>"
            FROM attempts a
@@ -182,6 +195,9 @@ pub struct Save<'a> {
     /// None keeps the stored value.
     pub flagged: Option<bool>,
     pub struck: Option<&'a [i32]>,
+    /// None keeps the stored value. Stored under the response's rules: once
+    /// the item is checked it is final like the answer.
+    pub confidence: Option<Confidence>,
     /// Practice: lock the item and record its credit. Once an item is
     /// checked, saves change only its flag and strikes.
     pub check: Option<bool>,
@@ -206,7 +222,8 @@ pub enum SaveOutcome {
     TimeUp {
         seq: i64,
     },
-    /// A checked practice answer cannot change (its flag and strikes can).
+    /// A checked practice answer (or its confidence mark) cannot change;
+    /// its flag and strikes can.
     Locked {
         seq: i64,
     },
@@ -229,9 +246,14 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
         r#"WITH target AS (
                SELECT a.id, a.finished_at, a.finished_reason, a.deadline, i.seq,
                       -- A checked answer is final: a save may keep it (or send
-                      -- none, from a disabled fieldset) but not change it.
-                      (i.checked_at IS NOT NULL AND $5::jsonb IS NOT NULL
-                       AND i.response IS DISTINCT FROM $5::jsonb) AS changes_checked
+                      -- none, from a disabled fieldset) but not change it. So
+                      -- is its confidence mark, given with the answer and
+                      -- judged with it: no mark added or changed after the
+                      -- feedback was seen.
+                      (i.checked_at IS NOT NULL
+                       AND (($5::jsonb IS NOT NULL AND i.response IS DISTINCT FROM $5::jsonb)
+                            OR ($12::text IS NOT NULL AND i.confidence IS DISTINCT FROM $12::text)))
+                      AS changes_checked
                FROM attempts a JOIN items i ON i.attempt_id = a.id AND i.position = $3
                WHERE a.id = $1 AND a.user_id = $2
                -- Grading holds this row FOR UPDATE: a save waits for a
@@ -247,6 +269,7 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                UPDATE items i SET
                    response = CASE WHEN i.checked_at IS NULL THEN $5 ELSE i.response END,
                    answered = CASE WHEN i.checked_at IS NULL THEN $6 ELSE i.answered END,
+                   confidence = CASE WHEN i.checked_at IS NULL THEN COALESCE($12, i.confidence) ELSE i.confidence END,
                    flagged = COALESCE($7, i.flagged), struck = COALESCE($8, i.struck),
                    seq = $4, saved_at = $9::timestamptz,
                    checked_at = COALESCE(i.checked_at, CASE WHEN $11::bool IS NOT NULL THEN $9::timestamptz END),
@@ -269,7 +292,8 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
         s.struck,
         s.now,
         cutoff,
-        s.check
+        s.check,
+        s.confidence.map(Confidence::as_str)
     )
     .fetch_optional(db)
     .await?;
@@ -409,4 +433,16 @@ pub async fn list(db: impl PgExecutor<'_>, user: Uuid, limit: i64) -> sqlx::Resu
             answered: r.answered,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_stored_before_confidence_marks_read_as_without_them() {
+        let stored = r#"{"count": 65, "domains": ["D1"], "tag": null, "timed": true, "real_conditions": false}"#;
+        let settings: Settings = serde_json::from_str(stored).expect("old settings still read");
+        assert!(!settings.confidence);
+    }
 }

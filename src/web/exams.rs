@@ -71,6 +71,7 @@ struct StartForm {
     tag: String,
     timed: Option<String>,
     real_conditions: Option<String>,
+    confidence: Option<String>,
 }
 
 impl StartForm {
@@ -90,6 +91,7 @@ impl StartForm {
             tag: Some(self.tag).filter(|t| !t.is_empty()),
             timed: self.timed.is_some(),
             real_conditions: self.real_conditions.is_some(),
+            confidence: self.confidence.is_some(),
         })
     }
 }

@@ -67,6 +67,12 @@ pub fn save_refusal(outcome: SaveOutcome) -> Result<(StatusCode, String), AppErr
         SaveOutcome::NothingToCheck => {
             (StatusCode::UNPROCESSABLE_ENTITY, "Answer the question before checking it.".into())
         }
+        SaveOutcome::ConfidenceNotOffered => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This mock exam was started without confidence marks, so `confidence` is not taken; nothing was saved. \
+             Send the save without it."
+                .into(),
+        ),
         SaveOutcome::TimeUp { .. } => (
             StatusCode::CONFLICT,
             "Time is up: this answer arrived after the deadline and was not saved. Every answer saved before it counts."

@@ -19,6 +19,9 @@ use crate::app::attempts::{self, AttemptResult, ResultOutcome};
 use crate::exam::kind::Kind;
 use crate::exam::scoring::{DomainScore, Score};
 use crate::exam::{FinishReason, Visibility};
+use crate::progress::Confidence;
+use crate::progress::confidence::ConfidenceGroups;
+use crate::store::attempts::Item;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/attempts/{id}/result", get(show_result))
@@ -26,12 +29,82 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default)]
 struct Filter {
-    /// `incorrect`, `flagged`, or all when absent.
+    /// `incorrect`, `flagged`, a confidence group's slug ([`Group::slug`]),
+    /// or all when absent.
     show: Option<String>,
     domain: Option<String>,
     notice: Option<String>,
     /// The item a notice is about (a note saved, a report sent).
     item: Option<String>,
+}
+
+/// The four groups of certainty-based practice, as the result page names
+/// and filters them; counted by [`crate::progress::confidence::groups`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    RightSure,
+    LuckyGuesses,
+    Misconceptions,
+    WrongUnsure,
+}
+
+impl Group {
+    const ALL: [Group; 4] = [Group::RightSure, Group::LuckyGuesses, Group::Misconceptions, Group::WrongUnsure];
+
+    /// The item's group; None when it was not marked.
+    fn of(item: &Item) -> Option<Group> {
+        Some(match (item.correct == Some(true), item.confidence?) {
+            (true, Confidence::Sure) => Group::RightSure,
+            (true, Confidence::Unsure) => Group::LuckyGuesses,
+            (false, Confidence::Sure) => Group::Misconceptions,
+            (false, Confidence::Unsure) => Group::WrongUnsure,
+        })
+    }
+
+    /// Its `show` filter value.
+    fn slug(self) -> &'static str {
+        match self {
+            Group::RightSure => "right-sure",
+            Group::LuckyGuesses => "lucky-guesses",
+            Group::Misconceptions => "misconceptions",
+            Group::WrongUnsure => "wrong-unsure",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Group::RightSure => "Right and sure",
+            Group::LuckyGuesses => "Right but unsure (lucky guesses)",
+            Group::Misconceptions => "Wrong but sure (misconceptions)",
+            Group::WrongUnsure => "Wrong and unsure",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Group::RightSure => "what you know",
+            Group::LuckyGuesses => "not learned yet: review them",
+            Group::Misconceptions => "the most dangerous: review these first",
+            Group::WrongUnsure => "gaps you knew about",
+        }
+    }
+
+    fn count(self, g: &ConfidenceGroups) -> u32 {
+        match self {
+            Group::RightSure => g.right_sure,
+            Group::LuckyGuesses => g.right_unsure,
+            Group::Misconceptions => g.wrong_sure,
+            Group::WrongUnsure => g.wrong_unsure,
+        }
+    }
+}
+
+/// One confidence group as the result page lists it.
+pub struct GroupRow {
+    pub slug: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub count: u32,
 }
 
 pub struct DomainBar {
@@ -66,6 +139,10 @@ struct ResultPage {
     /// Each item's note form and report form.
     notes: ItemNotes,
     reports: ItemReports,
+    /// Empty when no item was marked: the page then has no confidence section.
+    confidence: Vec<GroupRow>,
+    /// Marked items of all.
+    marked: u32,
 }
 
 async fn show_result(
@@ -78,7 +155,7 @@ async fn show_result(
     let ResultOutcome::Finished(result) = attempts::result(&state, session.user.id.0, id).await? else {
         return Ok(Redirect::to(&format!("/attempts/{id}/review")).into_response());
     };
-    let AttemptResult { attempt, score, items, versions } = *result;
+    let AttemptResult { attempt, score, items, versions, confidence } = *result;
     let show = filter.show.unwrap_or_default();
     let domain = filter.domain.unwrap_or_default();
     let visibility = Visibility::of(attempt.mode, true, true);
@@ -87,10 +164,15 @@ async fn show_result(
         .filter(|i| match show.as_str() {
             "incorrect" => i.correct != Some(true),
             "flagged" => i.flagged,
-            _ => true,
+            other => match Group::ALL.into_iter().find(|g| g.slug() == other) {
+                Some(group) => Group::of(i) == Some(group),
+                None => true,
+            },
         })
         .filter(|i| domain.is_empty() || i.domain == domain)
-        .filter_map(|i| versions.get(&i.version_id).map(|v| ItemView::new(i, v, visibility)))
+        .filter_map(|i| {
+            versions.get(&i.version_id).map(|v| ItemView::new(i, v, visibility, attempt.offers_confidence()))
+        })
         .collect();
     let user = session.user.id.0;
     let item_notice = item_notice(filter.notice.as_deref(), filter.item.as_deref());
@@ -127,6 +209,15 @@ async fn show_result(
             .then_some("Time is up. Your attempt was graded with every answer saved before the deadline."),
         notes,
         reports,
+        marked: confidence.right_sure + confidence.right_unsure + confidence.wrong_sure + confidence.wrong_unsure,
+        confidence: if confidence.unmarked as usize == items.len() {
+            Vec::new()
+        } else {
+            Group::ALL
+                .into_iter()
+                .map(|g| GroupRow { slug: g.slug(), label: g.label(), hint: g.hint(), count: g.count(&confidence) })
+                .collect()
+        },
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod bank;
 mod browser;
+mod confidence;
 mod content_load;
 mod exam_day;
 mod exam_flow;

@@ -9,6 +9,7 @@ use super::{expire_if_due, load_own, version};
 use crate::app::versions::RenderedVersion;
 use crate::app::{App, Error, Result};
 use crate::exam::scoring::Score;
+use crate::progress::confidence::{self, ConfidenceGroups};
 use crate::store::attempts::{Attempt, Item};
 
 /// The learner's own attempt with every item, graded first if its deadline
@@ -44,6 +45,8 @@ pub struct AttemptResult {
     pub score: Score,
     pub items: Vec<Item>,
     pub versions: HashMap<Uuid, Arc<RenderedVersion>>,
+    /// Every item by right or wrong and how sure the learner said they were.
+    pub confidence: ConfidenceGroups,
 }
 
 impl AttemptResult {
@@ -70,5 +73,6 @@ pub async fn result(app: &App, user: Uuid, id: Uuid) -> Result<ResultOutcome> {
         attempt.score.clone().ok_or_else(|| Error::Internal(anyhow::anyhow!("finished attempt {id} has no score")))?;
     let ids: Vec<Uuid> = items.iter().map(|i| i.version_id).collect();
     let versions = app.versions.get_many(&app.db, &ids).await?;
-    Ok(ResultOutcome::Finished(Box::new(AttemptResult { attempt, score, items, versions })))
+    let confidence = confidence::groups(items.iter().map(|i| (i.correct == Some(true), i.confidence)));
+    Ok(ResultOutcome::Finished(Box::new(AttemptResult { attempt, score, items, versions, confidence })))
 }

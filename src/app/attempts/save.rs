@@ -9,6 +9,7 @@ use super::{own_item_facts, version};
 use crate::app::{App, Result};
 use crate::exam::display::{self, DisplayResponse};
 use crate::exam::kind::{Kind, ResponseError};
+use crate::progress::Confidence;
 use crate::store::attempts::{self, Save};
 
 /// The largest `seq` a save may send: 2^53 − 1, the largest integer a
@@ -30,9 +31,28 @@ pub struct SaveRequest {
     pub flagged: Option<bool>,
     #[serde(default)]
     pub struck: Option<Vec<i32>>,
+    /// How sure the learner is of this answer. Absent or null keeps the
+    /// stored mark. Taken in practice, drill and review, and in a mock exam
+    /// started with `confidence: true`; any other mock refuses it (422,
+    /// nothing saved). Final once a practice answer is checked, like the
+    /// answer itself.
+    #[serde(default, deserialize_with = "confidence_field")]
+    pub confidence: Option<Confidence>,
     /// Practice modes: lock the answer and show its feedback.
     #[serde(default)]
     pub check: bool,
+}
+
+/// `confidence` as JSON sends it: "sure", "unsure", or null. Any other
+/// value is refused naming the field, whatever the parser around it
+/// reports of where it failed.
+fn confidence_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Confidence>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => Confidence::parse(&s)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("`confidence` must be \"sure\" or \"unsure\", not {s:?}"))),
+    }
 }
 
 /// What a save came to. Every variant but `Saved` left the item as it was.
@@ -53,6 +73,8 @@ pub enum SaveOutcome {
     SeqTooLarge,
     /// A check with nothing answered.
     NothingToCheck,
+    /// A confidence mark for a mock exam started without them.
+    ConfidenceNotOffered,
     /// Past the deadline and its grace: the attempt is graded without it.
     TimeUp {
         seq: i64,
@@ -113,7 +135,8 @@ impl SaveOutcome {
             | Self::DoesNotFit
             | Self::RepeatedPlace
             | Self::SeqTooLarge
-            | Self::NothingToCheck => SaveStatus::Invalid,
+            | Self::NothingToCheck
+            | Self::ConfidenceNotOffered => SaveStatus::Invalid,
             Self::TimeUp { .. } => SaveStatus::TimeUp,
             Self::Finished { .. } => SaveStatus::Finished,
             Self::Locked { .. } => SaveStatus::Locked,
@@ -134,7 +157,8 @@ impl SaveOutcome {
             | Self::DoesNotFit
             | Self::RepeatedPlace
             | Self::SeqTooLarge
-            | Self::NothingToCheck => None,
+            | Self::NothingToCheck
+            | Self::ConfidenceNotOffered => None,
         }
     }
 }
@@ -165,6 +189,11 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
     let facts = own_item_facts(app, id, user, n).await?;
     if req.seq > MAX_SEQ {
         return Ok(SaveOutcome::SeqTooLarge);
+    }
+    // Refused rather than dropped: a save acknowledged as saved stored all
+    // it carried.
+    if req.confidence.is_some() && !facts.offers_confidence {
+        return Ok(SaveOutcome::ConfidenceNotOffered);
     }
     let version = version(app, facts.version_id).await?;
     let body = &version.content.question.body;
@@ -197,6 +226,7 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
             response: response.as_ref(),
             flagged: req.flagged,
             struck: struck.as_deref(),
+            confidence: req.confidence,
             check,
             now,
             grace: app.grace(),

@@ -33,6 +33,10 @@ pub struct StartRequest {
     /// Mock exam: mix in the exam's unscored items.
     #[serde(default)]
     pub real_conditions: bool,
+    /// Mock exam: mark how sure you are of each answer ("sure" or "not
+    /// sure"). Practice, drill and review always offer the mark.
+    #[serde(default)]
+    pub confidence: bool,
 }
 
 /// Why an attempt was not started; the learner can fix each.
@@ -172,6 +176,7 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
             tag: plan.tag,
             timed: plan.timed,
             real_conditions: req.mode == Mode::Exam && req.real_conditions,
+            confidence: req.mode == Mode::Exam && req.confidence,
         },
         seed,
         started_at: now,

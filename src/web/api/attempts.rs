@@ -150,7 +150,7 @@ pub async fn show_item(
     // Unlike the page, a finished attempt's item is shown (with its
     // feedback) rather than redirected: a client may read it either way.
     let visibility = Visibility::of(attempt.mode, attempt.is_finished(), item.checked);
-    Ok(Json(ItemJson::new(ItemView::new(&item, &version, visibility), item.seq + 1)))
+    Ok(Json(ItemJson::new(ItemView::new(&item, &version, visibility, attempt.offers_confidence()), item.seq + 1)))
 }
 
 /// Save the response to one item (and its flag and struck options).

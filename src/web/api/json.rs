@@ -20,6 +20,8 @@ use uuid::Uuid;
 
 use crate::exam::kind::Kind;
 use crate::exam::{Blueprint, FinishReason, Mode, Scale};
+use crate::progress::Confidence;
+use crate::progress::confidence::ConfidenceGroups;
 use crate::store::attempts::Attempt;
 use crate::web::attempts::view::ItemView;
 
@@ -181,6 +183,13 @@ pub struct ItemJson {
     pub editable: bool,
     /// The `seq` to send with the next save of this item.
     pub seq: i64,
+    /// Whether this item takes a confidence mark: always in practice,
+    /// drill and review; in a mock exam when it was started with
+    /// `confidence: true`.
+    pub confidence_offered: bool,
+    /// How sure the learner said they were; null when not marked.
+    #[schema(required = true)]
+    pub confidence: Option<Confidence>,
     /// Feedback only: false for an unscored item.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -294,6 +303,8 @@ impl ItemJson {
             flagged: view.flagged,
             editable: view.visibility.editable,
             seq: next_seq,
+            confidence_offered: view.offers_confidence,
+            confidence: view.confidence,
             scored: feedback.then_some(view.scored),
             correct: view.correct,
             explanation_html: view.explanation,
@@ -321,6 +332,9 @@ pub struct ResultJson {
     pub domains: Vec<DomainJson>,
     pub time_used_seconds: i64,
     pub real_conditions: bool,
+    /// Every item counted by right or wrong and how sure the learner said
+    /// they were (`unmarked`: no mark given).
+    pub confidence_groups: ConfidenceGroups,
     /// Every item with its key, explanation and rationales.
     pub items: Vec<ItemJson>,
 }

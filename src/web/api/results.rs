@@ -51,9 +51,12 @@ pub async fn result_of(state: &AppState, id: Uuid, user: Uuid) -> ApiResult<Resu
     let mut views = Vec::with_capacity(result.items.len());
     for item in &result.items {
         let version = result.version(item)?;
-        views.push(ItemJson::new(ItemView::new(item, version, visibility), item.seq + 1));
+        views.push(ItemJson::new(
+            ItemView::new(item, version, visibility, result.attempt.offers_confidence()),
+            item.seq + 1,
+        ));
     }
-    let AttemptResult { attempt, score, .. } = *result;
+    let AttemptResult { attempt, score, confidence, .. } = *result;
     let finished_at = attempt.finished_at.unwrap_or(attempt.started_at);
     let Score { weighted_percent, scaled, passed, correct, total, .. } = score;
     Ok(ResultJson {
@@ -79,6 +82,7 @@ pub async fn result_of(state: &AppState, id: Uuid, user: Uuid) -> ApiResult<Resu
             .collect(),
         time_used_seconds: (finished_at - attempt.started_at).whole_seconds(),
         real_conditions: attempt.settings.real_conditions,
+        confidence_groups: confidence,
         items: views,
     })
 }

@@ -110,7 +110,7 @@ async fn render_item(
         exam_title: attempt.blueprint.title.clone(),
         mode: attempt.mode,
         total: items.len(),
-        item: ItemView::new(item, &version, visibility),
+        item: ItemView::new(item, &version, visibility, attempt.offers_confidence()),
         palette: palette(&items, Some(n)),
         time_left: attempt.deadline.map(|d| time_left(d, now)),
         deadline_ms: attempt.deadline.map(millis),
@@ -151,7 +151,12 @@ async fn save_item(
 
     // A form post: save, then go where the learner asked.
     let shape = attempts::shape(&app, user, id, n).await?;
-    let form = parse_item_form(&body, shape.kind, shape.options, shape.prompts);
+    let form = match parse_item_form(&body, shape.kind, shape.options, shape.prompts) {
+        Ok(form) => form,
+        Err(form::FormError(message)) => {
+            return render_item(&app, user, chrome, id, n, Some(message), StatusCode::UNPROCESSABLE_ENTITY, None).await;
+        }
+    };
     let total = shape.item_count;
     let outcome = attempts::save(&app, user, id, n, &form.save).await?;
     match outcome.status() {

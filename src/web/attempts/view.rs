@@ -7,6 +7,7 @@ use crate::app::versions::RenderedVersion;
 use crate::exam::display;
 use crate::exam::kind::Kind;
 use crate::exam::{Body, Visibility};
+use crate::progress::Confidence;
 use crate::store::attempts::Item;
 
 /// Whole seconds until `deadline`, rounded up (a fresh 130-minute attempt
@@ -100,6 +101,10 @@ pub struct ItemView {
     pub explanation: Option<String>,
     /// Ordering, after feedback: the steps in the right order.
     pub key_order: Vec<String>,
+    /// The attempt takes a confidence mark with each answer.
+    pub offers_confidence: bool,
+    /// How sure the learner said they were; None when not marked.
+    pub confidence: Option<Confidence>,
 }
 
 impl ChoiceView {
@@ -131,7 +136,9 @@ fn strip_tags(html: &str) -> String {
 }
 
 impl ItemView {
-    pub fn new(item: &Item, v: &RenderedVersion, visibility: Visibility) -> ItemView {
+    /// `offers_confidence`: the attempt takes a confidence mark (see
+    /// [`crate::store::attempts::Attempt::offers_confidence`]).
+    pub fn new(item: &Item, v: &RenderedVersion, visibility: Visibility, offers_confidence: bool) -> ItemView {
         let body = &v.content.question.body;
         let shown = display::to_display(body, &item.option_order, item.response.as_ref());
         let chosen = shown.choice.clone().unwrap_or_default();
@@ -214,7 +221,28 @@ impl ItemView {
             correct: if feedback { Some(body.is_correct(item.response.as_ref())) } else { None },
             explanation: feedback.then(|| v.explanation.clone()),
             key_order,
+            offers_confidence,
+            confidence: item.confidence,
         }
+    }
+
+    pub fn is_sure(&self) -> bool {
+        self.confidence == Some(Confidence::Sure)
+    }
+
+    pub fn is_unsure(&self) -> bool {
+        self.confidence == Some(Confidence::Unsure)
+    }
+
+    /// Beside the verdict, once it is shown: what the mark and the verdict
+    /// say together. None before feedback or without a mark.
+    pub fn confidence_note(&self) -> Option<&'static str> {
+        Some(match (self.correct?, self.confidence?) {
+            (true, Confidence::Sure) => "You were sure — and right.",
+            (true, Confidence::Unsure) => "You were not sure — but right: a lucky guess? Worth another look.",
+            (false, Confidence::Sure) => "You were sure — and wrong: a misconception to review.",
+            (false, Confidence::Unsure) => "You were not sure — and wrong: a gap to fill.",
+        })
     }
 
     /// Single and multiple: the kinds whose options are themselves keyed.

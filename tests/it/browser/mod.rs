@@ -15,6 +15,7 @@ mod learner;
 mod web;
 
 mod autosave;
+mod confidence;
 mod mouse_and_keyboard;
 mod notes;
 mod phone;

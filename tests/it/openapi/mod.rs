@@ -141,10 +141,13 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
     let (status, reply) = api.call(item, save(&practice_item, check_empty)).await;
     assert_eq!((status, reply["status"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")));
     let key = json!(key_of(&app.db, practice_id, 1).await);
-    let (status, _) = api.call(item, save(&practice_item, json!({ "seq": seq, "response": key, "check": true }))).await;
+    let (status, _) = api
+        .call(item, save(&practice_item, json!({ "seq": seq, "response": key, "confidence": "sure", "check": true })))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (_, checked) = api.call(item, get(&practice_item)).await;
     assert!(checked["explanation_html"].is_string() && checked["domain"].is_string(), "with its feedback");
+    assert_eq!(checked["confidence"], "sure", "both sides of a nullable field");
     let wrong = json!(wrong_answer_of(&app.db, practice_id, 1).await);
     let (status, locked) = api.call(item, save(&practice_item, json!({ "seq": seq + 1, "response": wrong }))).await;
     assert_eq!((status, locked["status"].as_str()), (StatusCode::CONFLICT, Some("locked")));
