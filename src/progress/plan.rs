@@ -214,7 +214,8 @@ fn projection(points: &[(f64, f64)], scale: Scale) -> u32 {
     let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
     let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
     let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    // Σ(x − x̄)·y equals Σ(x − x̄)(y − ȳ), as Σ(x − x̄) = 0.
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * p.1).sum();
     let slope = if sxx == 0.0 { 0.0 } else { sxy / sxx };
     let at_exam = mean_y - slope * mean_x;
     at_exam.round().clamp(f64::from(scale.min), f64::from(scale.max)) as u32
@@ -473,6 +474,19 @@ mod tests {
         learner.practice(at(0, 0), "D1", 13, 20);
         learner.practice(at(0, 0), "D2", 2, 3);
         assert_eq!(plan_on(&learner.history(), 1, None).tasks[0], todo(drill("D1")));
+    }
+
+    #[test]
+    fn the_fallback_drill_compares_each_pair_as_fractions() {
+        // (D1 right, total), (D2 right, total), the domain to drill.
+        for (d1, d2, weakest) in
+            [((1, 2), (9, 10), "D1"), ((9, 10), (1, 2), "D2"), ((1, 2), (6, 10), "D1"), ((6, 10), (1, 2), "D2")]
+        {
+            let mut learner = Learner::default();
+            learner.practice(at(0, 0), "D1", d1.0, d1.1);
+            learner.practice(at(0, 0), "D2", d2.0, d2.1);
+            assert_eq!(plan_on(&learner.history(), 1, None).tasks[0], todo(drill(weakest)), "{d1:?} {d2:?}");
+        }
     }
 
     #[test]

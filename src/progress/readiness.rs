@@ -451,6 +451,27 @@ mod tests {
     }
 
     #[test]
+    fn the_weakest_failing_domain_is_found_by_exact_fractions() {
+        // Three passing mocks on D4 alone, D3 strong, and D1 and D2 failing.
+        for (d1, d2, weakest) in [
+            ((0, 10), (1, 20), "D1 averages 0%"),
+            ((1, 10), (0, 10), "D2 averages 0%"),
+            ((1, 10), (2, 10), "D1 averages 10%"),
+        ] {
+            let mut learner = Learner::default();
+            for day in 0..3 {
+                learner.mock(at(day, 0), [10; 4], 10);
+            }
+            learner.answers.retain(|a| a.domain == "D4");
+            learner.practice(at(3, 0), "D1", d1.0, d1.1);
+            learner.practice(at(3, 0), "D2", d2.0, d2.1);
+            learner.practice(at(3, 0), "D3", 10, 10);
+            let r = verdict(&learner);
+            assert!(r.statement.starts_with(&format!("Not yet: {weakest}")), "{d1:?} {d2:?}: {}", r.statement);
+        }
+    }
+
+    #[test]
     fn on_a_tie_the_first_failing_domain_in_the_blueprint_is_named() {
         let r = verdict(&three_mocks([10, 5, 10, 5]));
         assert!(r.statement.starts_with("Not yet: D2 averages 50%"), "{}", r.statement);
