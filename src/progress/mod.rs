@@ -11,6 +11,9 @@ pub mod readiness;
 pub mod review;
 pub mod weak_spots;
 
+#[cfg(test)]
+mod testing;
+
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
