@@ -12,6 +12,7 @@ pub mod exams;
 pub mod hashing;
 pub mod item_facts;
 pub mod misses;
+pub mod progress;
 pub mod reports;
 pub mod versions;
 

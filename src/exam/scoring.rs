@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Blueprint;
+use super::{Blueprint, Mode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainScore {
@@ -31,6 +31,23 @@ pub struct Score {
     pub weighted_percent: f64,
     pub scaled: u32,
     pub passed: bool,
+}
+
+/// The fewest scored items per domain for a scaled estimate of an attempt
+/// that is not a full mock.
+pub const MIN_ITEMS_PER_DOMAIN: u32 = 5;
+
+/// When a result gives a scaled score and a verdict, in words.
+pub const ESTIMATE_RULE: &str = "A scaled score and a pass or fail are estimated for a full mock, and for a \
+    practice, drill or review with at least 5 scored questions in every domain of the exam. With fewer, a \
+    result shows the accuracy per domain only: a handful of questions says little about a whole exam.";
+
+impl Score {
+    /// Whether a scaled estimate and a verdict mean something for this
+    /// attempt: see [`ESTIMATE_RULE`].
+    pub fn supports_estimate(&self, mode: Mode) -> bool {
+        mode == Mode::Exam || self.domains.iter().all(|d| d.total >= MIN_ITEMS_PER_DOMAIN)
+    }
 }
 
 /// Scores the scored items of an attempt, each given as its domain code and
@@ -149,5 +166,23 @@ mod tests {
         assert_eq!(score(&mla(), items(&[("D1", 0, 18), ("D4", 0, 16)])).scaled, 100);
         assert_eq!(score(&mla(), items(&[("D1", 18, 18), ("D4", 16, 16)])).scaled, 1000);
         assert_eq!(score(&mla(), Vec::new()).scaled, 100);
+    }
+
+    #[test]
+    fn a_scaled_estimate_needs_a_mock_or_five_items_in_every_domain() {
+        let b = mla();
+        let items = |per_domain: usize| {
+            let codes: Vec<&str> = b.domains.iter().map(|d| d.code.as_str()).collect();
+            codes.iter().flat_map(|c| std::iter::repeat_n((*c, true), per_domain)).collect::<Vec<_>>()
+        };
+        let four = score(&b, items(4));
+        let five = score(&b, items(5));
+        assert!(!four.supports_estimate(Mode::Practice), "4 per domain is too few");
+        assert!(five.supports_estimate(Mode::Practice), "5 per domain is enough");
+        assert!(five.supports_estimate(Mode::Drill) && !four.supports_estimate(Mode::Review));
+        assert!(four.supports_estimate(Mode::Exam), "a mock always gets its estimate");
+        let mut one_domain_short = items(5);
+        one_domain_short.pop();
+        assert!(!score(&b, one_domain_short).supports_estimate(Mode::Practice), "every domain needs five");
     }
 }

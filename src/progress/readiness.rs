@@ -43,7 +43,7 @@ pub const RULE: &str = concat!(
      your last ",
     mocks_read!(),
     " full mocks (counting only mocks where at least half the questions were new to you) reaches the pass mark on its \
-     new questions, and each domain averages at least the pass mark's place on the scale (720 on 100–1000 is 69%) over \
+     new questions, and each domain averages at least the pass mark's place on the scale (720 on a 100–1000 scale is 69%) over \
      its last ",
     domain_recent!(),
     " new answers, with at least ",

@@ -177,16 +177,16 @@ pub async fn versions(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec
 /// A live question the draw may pick, with what this learner did with it.
 #[derive(Debug, Clone)]
 pub struct Candidate {
+    pub question_id: Uuid,
     pub version_id: Uuid,
     pub domain: String,
     pub case_key: Option<String>,
     pub shuffled_len: usize,
     pub last_seen: Option<OffsetDateTime>,
-    pub last_missed: Option<OffsetDateTime>,
 }
 
 /// Every live question of an exam (optionally only those with `tag`), with
-/// when `user` last saw it and last got it wrong.
+/// when `user` last saw it.
 pub async fn candidates(
     db: impl PgExecutor<'_>,
     exam: Uuid,
@@ -194,14 +194,13 @@ pub async fn candidates(
     tag: Option<&str>,
 ) -> sqlx::Result<Vec<Candidate>> {
     let rows = sqlx::query!(
-        r#"SELECT q.current_version AS "version_id!", q.domain, q.case_key,
+        r#"SELECT q.id, q.current_version AS "version_id!", q.domain, q.case_key,
                   v.content AS "content: Json<VersionContent>",
-                  h.last_seen, h.last_missed
+                  h.last_seen
            FROM questions q
            JOIN question_versions v ON v.id = q.current_version
            LEFT JOIN LATERAL (
-               SELECT max(a.started_at) AS last_seen,
-                      max(a.started_at) FILTER (WHERE i.correct = false) AS last_missed
+               SELECT max(a.started_at) AS last_seen
                FROM items i
                JOIN attempts a ON a.id = i.attempt_id
                JOIN question_versions hv ON hv.id = i.version_id
@@ -218,12 +217,12 @@ pub async fn candidates(
     Ok(rows
         .into_iter()
         .map(|r| Candidate {
+            question_id: r.id,
             version_id: r.version_id,
             domain: r.domain,
             case_key: r.case_key,
             shuffled_len: r.content.0.question.body.shuffled_len(),
             last_seen: r.last_seen,
-            last_missed: r.last_missed,
         })
         .collect())
 }

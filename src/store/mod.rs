@@ -4,6 +4,7 @@
 pub mod attempts;
 pub mod exams;
 pub mod misses;
+pub mod progress;
 pub mod reports;
 pub mod sessions;
 pub mod throttle;

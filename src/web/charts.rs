@@ -155,9 +155,11 @@ pub fn domains_over_time(series: &[DomainSeries]) -> Chart {
     slots.dedup();
     let value_at = |s: &DomainSeries, at| s.points.iter().find(|p| p.0 == at).map_or("—".into(), |p| percent(p.1));
     let mut headers = strings(&["Mock", "Date"]);
-    headers.extend(series.iter().map(|s| format!("{} {}", s.code, s.name)));
+    // Codes head the columns, so the table fits a phone; the caption names them.
+    headers.extend(series.iter().map(|s| s.code.clone()));
+    let names: Vec<String> = series.iter().map(|s| format!("{} {}", s.code, s.name)).collect();
     let table = Table {
-        caption: format!("{title} in each mock"),
+        caption: format!("{title} in each mock ({})", names.join("; ")),
         headers,
         rows: (slots.iter().enumerate())
             .map(|(i, &at)| {
@@ -214,13 +216,18 @@ pub fn domains_over_time(series: &[DomainSeries]) -> Chart {
 /// a thin hollow bar (blueprint weight), each labelled with its value.
 pub fn accuracy_vs_weight(bars: &[DomainBar], attempts: usize) -> Chart {
     let title = "Accuracy by domain beside blueprint weight";
+    let names: Vec<String> = bars.iter().map(|b| format!("{} {}", b.code, b.name)).collect();
     let table = Table {
-        caption: format!("Accuracy by domain in the last {}, beside the blueprint weight", mocks(attempts)),
+        caption: format!(
+            "Accuracy by domain in the last {}, beside the blueprint weight ({})",
+            plural(attempts, "attempt"),
+            names.join("; ")
+        ),
         headers: strings(&["Domain", "Accuracy", "Answers", "Weight"]),
         rows: (bars.iter())
             .map(|b| {
                 let accuracy = b.accuracy.map_or("No answers".into(), percent);
-                vec![format!("{} {}", b.code, b.name), accuracy, b.answers.to_string(), percent(b.weight_percent)]
+                vec![b.code.clone(), accuracy, b.answers.to_string(), percent(b.weight_percent)]
             })
             .collect(),
     };
@@ -233,7 +240,7 @@ pub fn accuracy_vs_weight(bars: &[DomainBar], attempts: usize) -> Chart {
             format!("{} {accuracy} (weight {})", b.code, percent(b.weight_percent))
         })
         .collect();
-    let desc = format!("Last {}: {}.", mocks(attempts), each.join("; "));
+    let desc = format!("Last {}: {}.", plural(attempts, "attempt"), each.join("; "));
     // Rows of 52 units: the name, the accuracy bar, the weight bar.
     const ROWS_TOP: f64 = 30.0;
     const ROW_H: f64 = 52.0;
@@ -369,14 +376,14 @@ fn long_date(at: OffsetDateTime) -> String {
 /// "12 mocks from 3 Nov 2026 to 28 Nov 2026", or "1 mock on 3 Nov 2026".
 fn span(n: usize, first: OffsetDateTime, last: OffsetDateTime) -> String {
     if long_date(first) == long_date(last) {
-        format!("{} on {}", mocks(n), long_date(first))
+        format!("{} on {}", plural(n, "mock"), long_date(first))
     } else {
-        format!("{} from {} to {}", mocks(n), long_date(first), long_date(last))
+        format!("{} from {} to {}", plural(n, "mock"), long_date(first), long_date(last))
     }
 }
 
-fn mocks(n: usize) -> String {
-    if n == 1 { "1 mock".into() } else { format!("{n} mocks") }
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 fn strings(s: &[&str]) -> Vec<String> {

@@ -11,11 +11,13 @@ pub mod csrf;
 pub mod error;
 pub mod exams;
 pub mod form;
+pub mod format;
 pub mod health;
 pub mod home;
 pub mod limit;
 mod misses;
 mod outcomes;
+pub mod progress;
 mod reports;
 pub mod results;
 mod serve;
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(results::router())
         .merge(misses::router())
         .merge(reports::router())
+        .merge(progress::router())
         .merge(api::router())
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn(attempts::retry::keep_unsaved_answers));

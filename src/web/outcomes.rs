@@ -34,7 +34,10 @@ pub fn start_refusal(refusal: &StartRefusal) -> AppError {
         StartRefusal::CountOutOfRange => {
             format!("Choose between 1 and {} questions.", app::attempts::MAX_COUNT)
         }
-        StartRefusal::NothingToReview => {
+        StartRefusal::NothingToReview { next_due: Some(at) } => {
+            format!("Nothing is due for review yet: the next question comes due on {}.", super::format::utc_minute(*at))
+        }
+        StartRefusal::NothingToReview { next_due: None } => {
             "You have no missed questions to review yet. Take a mock or a practice first.".into()
         }
         StartRefusal::NothingToDraw => "There are no questions to draw for that choice.".into(),

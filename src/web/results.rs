@@ -9,7 +9,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::attempts::view::{ItemView, clock};
+use super::attempts::view::ItemView;
 use super::misses::ItemNotes;
 use super::outcomes::item_notice;
 use super::reports::ItemReports;
@@ -120,6 +120,9 @@ struct ResultPage {
     exam_title: String,
     mode_label: &'static str,
     score: Score,
+    /// Whether the scaled score and verdict are shown: see the rule.
+    estimate: bool,
+    estimate_rule: &'static str,
     weighted: String,
     pass_mark: u32,
     scale_min: u32,
@@ -185,6 +188,8 @@ async fn show_result(
         exam_title: b.title.clone(),
         mode_label: attempt.mode.label(),
         weighted: format!("{:.1}", score.weighted_percent),
+        estimate: score.supports_estimate(attempt.mode),
+        estimate_rule: crate::exam::scoring::ESTIMATE_RULE,
         pass_mark: b.scale.pass,
         scale_min: b.scale.min,
         scale_max: b.scale.max,
@@ -195,7 +200,7 @@ async fn show_result(
             .map(|d| DomainBar { score: d.clone(), percent: d.percent().round() as u32 })
             .collect(),
         score,
-        time_used: clock((attempt.finished_at.unwrap_or(attempt.started_at) - attempt.started_at).whole_seconds()),
+        time_used: super::format::duration(attempt.finished_at.unwrap_or(attempt.started_at) - attempt.started_at),
         expired: attempt.finished_reason == Some(FinishReason::Expired),
         real_conditions: attempt.settings.real_conditions,
         unscored: items.iter().filter(|i| !i.scored).map(|i| i.position).collect(),

@@ -14,5 +14,6 @@ mod helpers;
 mod hostile_client;
 mod notes;
 mod openapi;
+mod progress;
 mod resilience;
 mod web_basics;

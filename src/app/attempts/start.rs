@@ -1,10 +1,13 @@
 //! Starting an attempt: what each mode draws, for how long, and the one
 //! transaction that writes the attempt with its items.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::app::{App, Result};
+use crate::app::{App, Result, progress};
 use crate::exam::draw::{self, Request};
 use crate::exam::{Blueprint, Mode};
 use crate::store::attempts::{self, NewAttempt, NewItem, Settings};
@@ -46,8 +49,11 @@ pub enum StartRefusal {
     /// A drill names neither one domain nor one tag, or both.
     DrillNeedsOneFocus,
     CountOutOfRange,
-    /// Review mode, and this learner has missed nothing yet.
-    NothingToReview,
+    /// Review mode, and nothing is due: the next question comes due then
+    /// (None: the learner has nothing in the queue).
+    NothingToReview {
+        next_due: Option<OffsetDateTime>,
+    },
     NothingToDraw,
 }
 
@@ -108,42 +114,47 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
         Err(refusal) => return Ok(StartOutcome::Refused(refusal)),
     };
     let candidates = exams::candidates(&app.db, exam.id, user, plan.tag.as_deref()).await?;
-    let review = req.mode == Mode::Review;
-    let pool: Vec<&exams::Candidate> = candidates.iter().filter(|c| !review || c.last_missed.is_some()).collect();
-    if pool.is_empty() {
-        return Ok(StartOutcome::Refused(if review {
-            StartRefusal::NothingToReview
-        } else {
-            StartRefusal::NothingToDraw
-        }));
-    }
-    let draw_candidates: Vec<draw::Candidate> = pool
-        .iter()
-        .map(|c| draw::Candidate {
-            domain: c.domain.clone(),
-            case: c.case_key.clone(),
-            priority: if review {
-                // Most recently missed first.
-                -c.last_missed.map_or(0, |t| t.unix_timestamp())
-            } else {
-                // Never seen first, then the least recently seen.
-                c.last_seen.map_or(i64::MIN, |t| t.unix_timestamp())
-            },
-        })
-        .collect();
-    let weighted: Vec<(String, u32)> =
-        plan.domains.iter().map(|d| (d.clone(), b.domain(d).map_or(1, |x| x.weight))).collect();
     let seed: i64 = rand::random();
-    let drawn = draw::draw(
-        &draw_candidates,
-        &Request {
+    let (pool, drawn): (Vec<&exams::Candidate>, Vec<draw::Drawn>) = if req.mode == Mode::Review {
+        // The questions due, in the queue's own order (misconceptions
+        // first), not a weighted draw: what is most urgent comes first.
+        let (due, next_due) = progress::due_for_review(app, user, exam.id).await?;
+        let by_question: HashMap<Uuid, &exams::Candidate> = candidates.iter().map(|c| (c.question_id, c)).collect();
+        let pool: Vec<_> = due
+            .iter()
+            .filter_map(|q| by_question.get(q).copied())
+            .filter(|c| plan.domains.contains(&c.domain))
+            .take(plan.count as usize)
+            .collect();
+        if pool.is_empty() {
+            return Ok(StartOutcome::Refused(StartRefusal::NothingToReview { next_due }));
+        }
+        let drawn = (0..pool.len()).map(|candidate| draw::Drawn { candidate, scored: true }).collect();
+        (pool, drawn)
+    } else {
+        if candidates.is_empty() {
+            return Ok(StartOutcome::Refused(StartRefusal::NothingToDraw));
+        }
+        let draw_candidates: Vec<draw::Candidate> = candidates
+            .iter()
+            .map(|c| draw::Candidate {
+                domain: c.domain.clone(),
+                case: c.case_key.clone(),
+                // Never seen first, then the least recently seen.
+                priority: c.last_seen.map_or(i64::MIN, |t| t.unix_timestamp()),
+            })
+            .collect();
+        let weighted: Vec<(String, u32)> =
+            plan.domains.iter().map(|d| (d.clone(), b.domain(d).map_or(1, |x| x.weight))).collect();
+        let request = Request {
             count: plan.count,
             domains: &weighted,
             unscored: plan.unscored,
-            keep_order: review,
+            keep_order: false,
             seed: seed as u64,
-        },
-    );
+        };
+        (candidates.iter().collect(), draw::draw(&draw_candidates, &request))
+    };
     let items: Vec<NewItem> = drawn
         .iter()
         .enumerate()

@@ -19,6 +19,7 @@ mod attempts;
 mod exams;
 mod extract;
 mod json;
+mod me;
 mod problems;
 mod results;
 
@@ -61,6 +62,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(attempts::show_item, attempts::save_item))
         .routes(routes!(attempts::submit_attempt))
         .routes(routes!(results::show_result))
+        .routes(routes!(me::my_attempts))
+        .routes(routes!(me::my_responses))
+        .routes(routes!(me::my_progress))
 }
 
 /// What the routes do not say about themselves: the API as a whole, its
@@ -81,7 +85,7 @@ fn documented() -> OpenApiRouter<AppState> {
     // Reading needs either credential; each route that changes state asks
     // for the CSRF header beside the cookie.
     security(("bearerToken" = []), ("sessionCookie" = [])),
-    tags((name = "exams"), (name = "attempts"), (name = "results"), (name = "meta")),
+    tags((name = "exams"), (name = "attempts"), (name = "results"), (name = "progress"), (name = "meta")),
     components(
         schemas(Problem),
         responses(

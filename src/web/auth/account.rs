@@ -5,8 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::OffsetDateTime;
-use time::macros::format_description;
 use uuid::Uuid;
 
 use super::{redirect_with_session, render};
@@ -15,6 +13,7 @@ use crate::app::accounts;
 use crate::store::tokens::TokenName;
 use crate::store::users::User;
 use crate::web::form::{AppForm, FieldErrors};
+use crate::web::format::utc_minute;
 use crate::web::session::{Chrome, CurrentUser};
 use crate::web::{AppState, Result};
 
@@ -53,13 +52,6 @@ struct AccountExtras {
     new_token: Option<NewToken>,
     token_name: String,
     errors: FieldErrors,
-}
-
-/// `2026-03-01 14:05 UTC`: the server keeps UTC and does not know the
-/// learner's zone.
-fn utc_minute(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_else(|_| utc.to_string())
 }
 
 #[derive(Deserialize)]

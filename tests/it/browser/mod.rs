@@ -19,4 +19,5 @@ mod confidence;
 mod mouse_and_keyboard;
 mod notes;
 mod phone;
+mod progress;
 mod without_javascript;

@@ -345,7 +345,8 @@ impl Web {
     }
 
     /// Visits `path` as every page is checked: at 375 and 1280 px, in the
-    /// light and the dark scheme. At 375 px nothing may scroll sideways, and
+    /// light and the dark scheme. At 375 px nothing may scroll sideways (with
+    /// every `<details>` opened), and
     /// the dark scheme must really change the page's colours. Returns to
     /// light at 1280 px.
     pub(super) async fn visit_in_every_layout(&self, path: &str) {
@@ -353,7 +354,9 @@ impl Web {
         for scheme in ["light", "dark"] {
             self.color_scheme(scheme).await;
             self.goto(path).await;
-            self.assert_fits_a_phone(&format!("{path} ({scheme})")).await;
+            // Folded parts too: a table in a <details> must fit when opened.
+            self.js("document.querySelectorAll('details').forEach(d => d.open = true)").await;
+            self.assert_fits_a_phone(&format!("{path} ({scheme}, every <details> open)")).await;
             let status = self.js("return document.title").await;
             assert!(!status.as_str().unwrap_or_default().is_empty(), "{path} has a title");
             backgrounds.push(self.js("return getComputedStyle(document.body).backgroundColor").await);

@@ -1,0 +1,430 @@
+//! The `/me` page and its one form, the exam date.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::Date;
+use uuid::Uuid;
+
+use super::trends::{self, Trends};
+use crate::app::exams;
+use crate::app::misses::{self, Breakdown};
+use crate::app::progress::{self, Progress};
+use crate::exam::{Blueprint, Mode};
+use crate::progress::confidence::ConfidenceGroups;
+use crate::progress::coverage::Coverage;
+use crate::progress::plan::{self, DayPlan, Task};
+use crate::progress::readiness::{self, Readiness, Verdict};
+use crate::progress::review;
+use crate::progress::weak_spots::{self, Focus};
+use crate::store::attempts::Summary;
+use crate::store::exams::Exam;
+use crate::web::form::AppForm;
+use crate::web::format;
+use crate::web::session::{Chrome, CurrentUser};
+use crate::web::{AppError, AppState, Result};
+
+/// How many weak spots the page lists.
+const WEAK_SPOTS_SHOWN: usize = 5;
+/// How many questions a drill from the page draws.
+const DRILL_COUNT: u32 = 20;
+
+#[derive(Deserialize, Default)]
+pub(super) struct MeQuery {
+    exam: Option<String>,
+    mode: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    notice: Option<String>,
+}
+
+/// One row of the history table.
+pub(super) struct HistoryRow {
+    pub id: Uuid,
+    pub started: String,
+    pub started_at: time::OffsetDateTime,
+    pub mode: Mode,
+    pub items: i64,
+    pub duration: Option<time::Duration>,
+    pub duration_text: String,
+    /// Finished attempts only.
+    pub weighted: Option<f64>,
+    /// Only where the estimate holds (see the rule).
+    pub scaled: Option<u32>,
+    pub passed: Option<bool>,
+    pub finished: bool,
+}
+
+impl HistoryRow {
+    fn of(a: &Summary) -> Self {
+        let duration = a.finished_at.map(|f| f - a.started_at);
+        let estimate = a.score.as_ref().filter(|s| s.supports_estimate(a.mode));
+        HistoryRow {
+            id: a.id,
+            started: format::utc_minute(a.started_at),
+            started_at: a.started_at,
+            mode: a.mode,
+            items: a.items,
+            duration,
+            duration_text: duration.map(format::duration).unwrap_or_else(|| "in progress".into()),
+            weighted: a.score.as_ref().map(|s| s.weighted_percent),
+            scaled: estimate.map(|s| s.scaled),
+            passed: estimate.map(|s| s.passed),
+            finished: a.finished_at.is_some(),
+        }
+    }
+
+    pub fn weighted_text(&self) -> String {
+        self.weighted.map(|w| format!("{w:.0}%")).unwrap_or_else(|| "—".into())
+    }
+}
+
+/// The columns the history sorts by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum SortKey {
+    Date,
+    Mode,
+    Items,
+    Duration,
+    Score,
+}
+
+impl SortKey {
+    const ALL: [(SortKey, &'static str, &'static str); 5] = [
+        (SortKey::Date, "date", "Date"),
+        (SortKey::Mode, "mode", "Mode"),
+        (SortKey::Items, "items", "Items"),
+        (SortKey::Duration, "duration", "Duration"),
+        (SortKey::Score, "score", "Score"),
+    ];
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, word, _)| *word == s).map(|(k, _, _)| *k)
+    }
+}
+
+/// Sorts rows by a column, newest or largest first when `descending`;
+/// ties and missing values keep date order.
+fn sort_rows(rows: &mut [HistoryRow], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| {
+        let order = match key {
+            SortKey::Date => a.started_at.cmp(&b.started_at),
+            SortKey::Mode => a.mode.as_str().cmp(b.mode.as_str()),
+            SortKey::Items => a.items.cmp(&b.items),
+            SortKey::Duration => a.duration.cmp(&b.duration),
+            SortKey::Score => a.weighted.partial_cmp(&b.weighted).unwrap_or(std::cmp::Ordering::Equal),
+        };
+        let order = order.then(a.started_at.cmp(&b.started_at));
+        if descending { order.reverse() } else { order }
+    });
+}
+
+/// A column header of the history: its link sorts by it, and says how.
+pub(super) struct SortLink {
+    pub label: &'static str,
+    pub href: String,
+    /// `ascending`, `descending` or `none`, for `aria-sort`.
+    pub aria: &'static str,
+}
+
+/// A weak spot as listed, with the drill that works on it.
+pub(super) struct WeakView {
+    pub label: String,
+    pub percent: u32,
+    pub total: u32,
+    /// Drill form fields: a domain, or a tag.
+    pub domain: Option<String>,
+    pub tag: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "progress/me.html")]
+struct MePage {
+    chrome: Chrome,
+    exams: Vec<Exam>,
+    exam: Blueprint,
+    notice: Option<&'static str>,
+    rows: Vec<HistoryRow>,
+    total_attempts: usize,
+    mode_filter: String,
+    sort_links: Vec<SortLink>,
+    sort: &'static str,
+    sort_choices: Vec<(&'static str, &'static str)>,
+    descending: bool,
+    readiness: Readiness,
+    readiness_rule: &'static str,
+    plan: DayPlan,
+    plan_rule: &'static str,
+    exam_date: String,
+    exam_date_text: Option<String>,
+    due: usize,
+    queue_len: usize,
+    misconceptions_due: usize,
+    next_due: Option<String>,
+    review_rule: &'static str,
+    review_count: u32,
+    weak: Vec<WeakView>,
+    weak_rule: &'static str,
+    drill_count: u32,
+    coverage: Coverage,
+    confidence: ConfidenceGroups,
+    answers: usize,
+    trends: Trends,
+    misses: Breakdown,
+}
+
+impl MePage {
+    fn verdict_label(&self) -> &'static str {
+        match self.readiness.verdict {
+            Verdict::Ready => "Ready",
+            Verdict::NotYet => "Not yet",
+            Verdict::TooLittleData => "Too early to tell",
+        }
+    }
+
+    fn verdict_class(&self) -> &'static str {
+        match self.readiness.verdict {
+            Verdict::Ready => "ready",
+            Verdict::NotYet => "not-yet",
+            Verdict::TooLittleData => "too-early",
+        }
+    }
+
+    fn percent_of_bank(&self, n: &usize) -> usize {
+        (100 * n).checked_div(self.coverage.bank).unwrap_or(0)
+    }
+
+    /// The link to the learner's misses with this error tag.
+    fn misses_with(&self, tag: &str) -> String {
+        let query: String =
+            form_urlencoded::Serializer::new(String::new()).append_pair("error_tag", &format!("tag:{tag}")).finish();
+        format!("/me/misses?{query}")
+    }
+
+    fn days_left_text(&self) -> Option<String> {
+        let days = self.plan.days_left?;
+        let when = match days {
+            2.. => format!("{days} days to your exam"),
+            1 => "Your exam is tomorrow".into(),
+            0 => "Your exam is today".into(),
+            _ => "Your exam date has passed".into(),
+        };
+        Some(match &self.exam_date_text {
+            Some(d) => format!("{when} ({d})."),
+            None => format!("{when}."),
+        })
+    }
+
+    fn task_label(&self, task: &Task) -> String {
+        match task {
+            Task::Review { due } => format!("Review the {due} questions due"),
+            Task::Drill { domain, count } => {
+                let name = self.exam.domain(domain).map_or(domain.as_str(), |d| d.name.as_str());
+                format!("Drill {domain} {name}: {count} questions")
+            }
+            Task::Mock => format!("Take a full mock: {} questions", self.exam.question_count),
+        }
+    }
+}
+
+/// The exam the page is about: the one asked for, else the one of the
+/// learner's latest attempt, else the first.
+async fn chosen_exam(state: &AppState, user: Uuid, asked: Option<&str>) -> Result<(Vec<Exam>, Exam)> {
+    let all = exams::list(state).await?;
+    let slug = match asked {
+        Some(slug) => Some(slug.to_string()),
+        None => crate::app::attempts::list(state, user, 1).await?.into_iter().next().map(|a| a.exam_slug),
+    };
+    let exam = slug
+        .and_then(|s| all.iter().find(|e| e.blueprint.slug == s).cloned())
+        .or_else(|| all.first().cloned())
+        .ok_or(AppError::NotFound)?;
+    Ok((all, exam))
+}
+
+fn sort_links(exam: &str, mode: &str, key: SortKey, descending: bool) -> Vec<SortLink> {
+    SortKey::ALL
+        .iter()
+        .map(|(k, word, label)| {
+            let active = *k == key;
+            // A click on the active column flips it; a new column starts
+            // with the largest or newest first.
+            let dir = if active && descending { "asc" } else { "desc" };
+            SortLink {
+                label,
+                href: format!("/me?exam={exam}&mode={mode}&sort={word}&dir={dir}#history"),
+                aria: match (active, descending) {
+                    (false, _) => "none",
+                    (true, true) => "descending",
+                    (true, false) => "ascending",
+                },
+            }
+        })
+        .collect()
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    chrome: Chrome,
+    Query(q): Query<MeQuery>,
+) -> Result<Response> {
+    let user = session.user.id.0;
+    let (exams, exam) = chosen_exam(&state, user, q.exam.as_deref()).await?;
+    let (progress, misses) =
+        tokio::try_join!(progress::progress(&state, user, &exam), misses::breakdown(&state, user, exam.id))?;
+    let Progress {
+        attempts,
+        history,
+        readiness,
+        weak_spots,
+        coverage,
+        queue,
+        due,
+        next_due,
+        confidence,
+        exam_date,
+        plan,
+        now,
+    } = progress;
+    let b = &exam.blueprint;
+
+    let mode_filter = q.mode.as_deref().and_then(Mode::parse);
+    let key = q.sort.as_deref().and_then(SortKey::parse).unwrap_or(SortKey::Date);
+    let descending = q.dir.as_deref() != Some("asc");
+    let mut rows: Vec<HistoryRow> =
+        attempts.iter().filter(|a| mode_filter.is_none_or(|m| a.mode == m)).map(HistoryRow::of).collect();
+    sort_rows(&mut rows, key, descending);
+    let mode_word = mode_filter.map_or("", Mode::as_str);
+
+    let weak = weak_spots
+        .iter()
+        .take(WEAK_SPOTS_SHOWN)
+        .map(|w| {
+            let (label, domain, tag) = match &w.focus {
+                Focus::Domain(code) => {
+                    let name = b.domain(code).map_or("", |d| d.name.as_str());
+                    (format!("{code} {name}"), Some(code.clone()), None)
+                }
+                Focus::Tag(tag) => (format!("Topic: {tag}"), None, Some(tag.clone())),
+            };
+            WeakView { label, percent: w.percent(), total: w.total, domain, tag }
+        })
+        .collect();
+    let misconceptions_due = review::due(&queue, now).iter().filter(|e| e.misconception).count();
+
+    let page = MePage {
+        chrome,
+        notice: match q.notice.as_deref() {
+            Some("date-set") => Some("Your exam date is saved."),
+            Some("date-cleared") => Some("Your exam date is cleared."),
+            _ => None,
+        },
+        total_attempts: attempts.len(),
+        rows,
+        mode_filter: mode_word.to_string(),
+        sort_links: sort_links(&b.slug, mode_word, key, descending),
+        sort: SortKey::ALL.iter().find(|(k, _, _)| *k == key).map_or("date", |(_, word, _)| word),
+        sort_choices: SortKey::ALL.iter().map(|(_, word, label)| (*word, *label)).collect(),
+        descending,
+        readiness,
+        readiness_rule: readiness::RULE,
+        plan,
+        plan_rule: plan::RULE,
+        exam_date: exam_date.map(|d| d.to_string()).unwrap_or_default(),
+        exam_date_text: exam_date.map(format::day),
+        due,
+        queue_len: queue.len(),
+        misconceptions_due,
+        next_due: next_due.map(format::utc_minute),
+        review_rule: review::RULE,
+        review_count: (due as u32).clamp(1, crate::app::attempts::MAX_COUNT),
+        weak,
+        weak_rule: weak_spots::RULE,
+        drill_count: DRILL_COUNT,
+        coverage,
+        confidence,
+        answers: history.answers.len(),
+        trends: trends::of(b, &history),
+        misses,
+        exam: b.clone(),
+        exams,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct ExamDateForm {
+    exam: String,
+    #[serde(default)]
+    exam_date: String,
+    /// Present when the learner pressed "Clear".
+    clear: Option<String>,
+}
+
+/// Sets or clears the learner's exam date, then back to `/me`.
+pub(super) async fn set_exam_date(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    AppForm(form): AppForm<ExamDateForm>,
+) -> Result<Response> {
+    let exam = exams::by_slug(&state, &form.exam).await?;
+    let text = form.exam_date.trim();
+    let date = if form.clear.is_some() || text.is_empty() {
+        None
+    } else {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        Some(Date::parse(text, format).map_err(|_| {
+            AppError::Invalid(format!("“{text}” is not a date: give the exam date as year-month-day, e.g. 2027-01-15."))
+        })?)
+    };
+    progress::set_exam_date(&state, session.user.id.0, exam.id, date).await?;
+    let notice = if date.is_some() { "date-set" } else { "date-cleared" };
+    Ok(Redirect::to(&format!("/me?exam={}&notice={notice}#plan", exam.blueprint.slug)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn row(minute: u8, mode: Mode, weighted: Option<f64>) -> HistoryRow {
+        HistoryRow {
+            id: Uuid::nil(),
+            started: String::new(),
+            started_at: datetime!(2026-11-01 10:00 UTC) + time::Duration::minutes(minute.into()),
+            mode,
+            items: 10,
+            duration: None,
+            duration_text: String::new(),
+            weighted,
+            scaled: None,
+            passed: None,
+            finished: weighted.is_some(),
+        }
+    }
+
+    #[test]
+    fn the_history_sorts_by_any_column_with_date_breaking_ties() {
+        let mut rows =
+            vec![row(1, Mode::Practice, Some(50.0)), row(2, Mode::Exam, None), row(3, Mode::Exam, Some(80.0))];
+        sort_rows(&mut rows, SortKey::Date, true);
+        assert_eq!(rows.iter().map(|r| r.started_at.minute()).collect::<Vec<_>>(), [3, 2, 1]);
+        sort_rows(&mut rows, SortKey::Score, true);
+        assert_eq!(rows.iter().map(|r| r.started_at.minute()).collect::<Vec<_>>(), [3, 1, 2], "unscored last");
+        sort_rows(&mut rows, SortKey::Mode, false);
+        assert_eq!(rows.iter().map(|r| r.started_at.minute()).collect::<Vec<_>>(), [2, 3, 1], "exam before practice");
+    }
+
+    #[test]
+    fn a_header_link_flips_only_its_own_column() {
+        let links = sort_links("mla-c01", "", SortKey::Score, true);
+        let score = links.iter().find(|l| l.label == "Score").unwrap();
+        assert_eq!(score.aria, "descending");
+        assert!(score.href.contains("sort=score&dir=asc"), "{}", score.href);
+        let date = links.iter().find(|l| l.label == "Date").unwrap();
+        assert_eq!(date.aria, "none");
+        assert!(date.href.contains("sort=date&dir=desc"));
+    }
+}
