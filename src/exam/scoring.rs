@@ -97,11 +97,12 @@ pub fn score<'a>(blueprint: &Blueprint, items: impl IntoIterator<Item = (&'a str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::exam::{Domain, Scale};
 
-    fn mla() -> Blueprint {
+    /// MLA-C01's blueprint, shared with the progress rules' tests.
+    pub(crate) fn mla() -> Blueprint {
         let domain = |code: &str, weight| Domain { code: code.into(), name: code.into(), weight };
         Blueprint {
             slug: "mla-c01".into(),

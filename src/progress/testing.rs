@@ -5,20 +5,11 @@ use uuid::Uuid;
 
 use super::{Answer, AttemptRecord, Confidence};
 use crate::exam::scoring::{self, Score};
-use crate::exam::{Blueprint, Domain, Mode, Scale};
+use crate::exam::{Blueprint, Mode};
 
 /// Four domains weighted 28/26/22/24, scale 100–1000, pass 720.
 pub fn blueprint() -> Blueprint {
-    let domain = |code: &str, weight| Domain { code: code.into(), name: code.into(), weight };
-    Blueprint {
-        slug: "mla-c01".into(),
-        title: "MLA".into(),
-        domains: vec![domain("D1", 28), domain("D2", 26), domain("D3", 22), domain("D4", 24)],
-        question_count: 65,
-        time_limit_minutes: 130,
-        scale: Scale { min: 100, max: 1000, pass: 720 },
-        unscored_count: 15,
-    }
+    crate::exam::scoring::tests::mla()
 }
 
 /// Day 0 is 1 November 2026.

@@ -3,6 +3,7 @@
 //! plan to exam day — and the export of their own data.
 
 mod export;
+mod history;
 mod me;
 mod trends;
 
