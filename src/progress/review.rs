@@ -30,10 +30,10 @@ pub const UNSURE_DAYS: i64 = unsure_days!();
 pub const BOX_TWO_DAYS: i64 = box_two_days!();
 
 pub const RULE: &str = concat!(
-    "A question you miss goes into box 1, due at once. A right answer moves it to box 2, due ",
+    "A question you miss goes into box 1, due at once; a right answer then moves it to box 2, due ",
     box_two_days!(),
-    " days later, and a right answer in box 2 takes it out, so a miss leaves after two right answers; a right answer \
-     you mark unsure is a guess and puts the question in box 1, due ",
+    " days later, and a right answer in box 2 takes it out. A right answer you mark unsure counts as a guess: the \
+     question goes to box 1, due ",
     unsure_days!(),
     " day later. Misses you were sure of come first, then the earliest due."
 );

@@ -31,7 +31,8 @@ pub const RULE: &str = concat!(
     recent!(),
     " answers in it, and ranks only once it has at least ",
     min_answers!(),
-    ", so a few lucky answers cannot hide a gap. The lowest accuracy comes first; on a tie, the one with more answers."
+    ", so that a few lucky or unlucky answers cannot place it. The lowest accuracy comes first; on a tie, the one with \
+     more answers."
 );
 
 /// What a weak spot is about; a drill starts on exactly this.
