@@ -174,6 +174,24 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
     let (_, list) = api.call("/api/v1/attempts", get("/api/v1/attempts")).await;
     assert!(list["attempts"].as_array().unwrap().iter().any(|a| a["scaled"].is_u64()), "one with a score");
 
+    // My progress and my own data, with a finished mock and a checked
+    // practice item behind them, and an exam date set.
+    let (status, mine) = api.call("/api/v1/me/attempts", get("/api/v1/me/attempts")).await;
+    assert_eq!((status, mine["attempts"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
+    assert!(mine["attempts"][0]["scaled_score"].is_u64() && mine["attempts"][1]["scaled_score"].is_null());
+    let (status, responses) = api.call("/api/v1/me/responses", get("/api/v1/me/responses")).await;
+    assert_eq!((status, responses["responses"].as_array().map(Vec::len).unwrap_or(0) > 65), (StatusCode::OK, true));
+    let progress = "/api/v1/me/progress";
+    let (status, before) = api.call(progress, get("/api/v1/me/progress?exam=mla-c01")).await;
+    assert_eq!((status, before["exam_date"].is_null()), (StatusCode::OK, true), "both sides of a nullable field");
+    assert!(before["review"]["due"].as_u64().unwrap() > 0, "the mock's misses are due: {before}");
+    let in_ten_days = (app.clock.now() + time::Duration::days(10)).date().to_string();
+    app.post_form("/me/exam-date", &[("exam", "mla-c01"), ("exam_date", &in_ten_days)]).await;
+    let (status, after) = api.call(progress, get("/api/v1/me/progress?exam=mla-c01")).await;
+    assert_eq!((status, after["plan"]["days_left"].as_i64()), (StatusCode::OK, Some(10)));
+    assert_eq!(api.call(progress, get("/api/v1/me/progress?exam=nope")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(api.call(progress, get("/api/v1/me/progress")).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
     // What every route answers to a token that is not one, to a missing
     // attempt and, for changes, to a cookie without the CSRF header.
     let nowhere = format!("/api/v1/attempts/{}", uuid::Uuid::new_v4());
@@ -186,6 +204,9 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
         (Method::PUT, item, format!("{nowhere}/items/1")),
         (Method::POST, submit, format!("{nowhere}/submit")),
         (Method::GET, result, format!("{nowhere}/result")),
+        (Method::GET, "/api/v1/me/attempts", "/api/v1/me/attempts".into()),
+        (Method::GET, "/api/v1/me/responses", "/api/v1/me/responses".into()),
+        (Method::GET, progress, "/api/v1/me/progress?exam=mla-c01".into()),
     ];
     for (method, template, path) in routes {
         let change = method == Method::POST || method == Method::PUT;
@@ -223,8 +244,8 @@ async fn every_api_answer_matches_its_schema_in_the_openapi_document() {
     assert_eq!(coverage(&doc, &calls), Vec::<String>::new(), "the calls and the document agree");
     assert_eq!(
         operations(&doc).len(),
-        9,
-        "the 8 operations under /api/v1 and the document's own: {:?}",
+        12,
+        "the 11 operations under /api/v1 and the document's own: {:?}",
         operations(&doc)
     );
 }
