@@ -128,8 +128,12 @@ async fn generate(
     attempts: i64,
     mine: i64,
 ) -> anyhow::Result<()> {
+    // Millions of rows take longer than the server's statement timeout.
+    let mut db = pool.acquire().await?;
+    sqlx::query("SET statement_timeout = 0").execute(&mut *db).await?;
+    let db = &mut *db;
     let (exam, blueprint): (Uuid, Json<Blueprint>) =
-        sqlx::query_as("SELECT id, blueprint FROM exams WHERE slug = 'mla-c01'").fetch_one(pool).await?;
+        sqlx::query_as("SELECT id, blueprint FROM exams WHERE slug = 'mla-c01'").fetch_one(&mut *db).await?;
     let b = blueprint.0;
     let scores: Vec<Json<scoring::Score>> = (0..10u32)
         .map(|k| {
@@ -140,7 +144,7 @@ async fn generate(
     let (versions, domains): (Vec<Uuid>, Vec<String>) = sqlx::query_as::<_, (Uuid, String)>(
         "SELECT current_version, domain FROM questions WHERE NOT retired ORDER BY key",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *db)
     .await?
     .into_iter()
     .unzip();
@@ -151,7 +155,7 @@ async fn generate(
          FROM generate_series(1, $1) n",
     )
     .bind(learners - 2)
-    .execute(pool)
+    .execute(&mut *db)
     .await?;
     let others = (attempts - mine - 1).max(0);
     // The heavy learner's attempts, one for the light one, and the rest
@@ -176,7 +180,7 @@ async fn generate(
     .bind(mine)
     .bind(light)
     .bind(others)
-    .execute(pool)
+    .execute(&mut *db)
     .await?;
     sqlx::query(
         "INSERT INTO items (attempt_id, position, version_id, domain, scored, option_order, answered, seq, saved_at,
@@ -185,13 +189,13 @@ async fn generate(
                 CASE WHEN a.mode <> 'exam' THEN a.started_at + p * interval '1 minute' END,
                 random() < 0.7, (ARRAY['sure', 'unsure', NULL])[1 + floor(random() * 3)::int]
          FROM attempts a, generate_series(1, $3) p,
-              LATERAL (SELECT 1 + abs(hashtext(a.id::text) + p * 7919) % cardinality($1::uuid[]) AS k) pick",
+              LATERAL (SELECT 1 + abs(hashtext(a.id::text)::bigint + p * 7919) % cardinality($1::uuid[]) AS k) pick",
     )
     .bind(&versions)
     .bind(&domains)
     .bind(ITEMS)
-    .execute(pool)
+    .execute(&mut *db)
     .await?;
-    sqlx::query("ANALYZE").execute(pool).await?;
+    sqlx::query("ANALYZE").execute(&mut *db).await?;
     Ok(())
 }

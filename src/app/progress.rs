@@ -17,7 +17,7 @@ use crate::progress::review::{self, ReviewEntry};
 use crate::progress::weak_spots::{self, WeakSpot};
 use crate::store::attempts::{self, Summary};
 use crate::store::exams::Exam;
-use crate::store::progress as store;
+use crate::store::progress::{self as store, Attempted};
 
 /// The most attempts a history lists; far more than a learner makes.
 pub const MAX_HISTORY: i64 = 10_000;
@@ -25,7 +25,7 @@ pub const MAX_HISTORY: i64 = 10_000;
 /// Everything `/me` shows for one exam.
 pub struct Progress {
     /// Every attempt of this exam, running or finished, newest first.
-    pub attempts: Vec<Summary>,
+    pub attempts: Vec<Attempted>,
     pub history: History,
     pub readiness: Readiness,
     pub weak_spots: Vec<WeakSpot>,
@@ -42,20 +42,19 @@ pub struct Progress {
     pub now: OffsetDateTime,
 }
 
-/// The learner's history in `exam`, read in one go.
-async fn history(app: &App, user: Uuid, exam: Uuid) -> Result<History> {
-    let (answers, finished) =
-        tokio::try_join!(store::answers(&app.db, user, exam), store::finished_attempts(&app.db, user, exam))?;
-    Ok(History::new(answers, finished))
+/// The learner's attempts and answers in `exam`, read in one go.
+async fn history(app: &App, user: Uuid, exam: Uuid) -> Result<(Vec<Attempted>, History)> {
+    let (answers, attempts) =
+        tokio::try_join!(store::answers(&app.db, user, exam), store::attempts(&app.db, user, exam))?;
+    let records = attempts.iter().filter_map(Attempted::record).collect();
+    Ok((attempts, History::new(answers, records)))
 }
 
 pub async fn progress(app: &App, user: Uuid, exam: &Exam) -> Result<Progress> {
-    let (history, all, bank, exam_date) = tokio::try_join!(
-        history(app, user, exam.id),
-        async { Ok(attempts::list(&app.db, user, MAX_HISTORY).await?) },
-        async { Ok(store::bank(&app.db, exam.id).await?) },
-        async { Ok(store::exam_date(&app.db, user, exam.id).await?) },
-    )?;
+    let ((attempts, history), bank, exam_date) =
+        tokio::try_join!(history(app, user, exam.id), async { Ok(store::bank(&app.db, exam.id).await?) }, async {
+            Ok(store::exam_date(&app.db, user, exam.id).await?)
+        },)?;
     let now = app.clock.now();
     let b = &exam.blueprint;
     let tags: HashMap<Uuid, Vec<String>> = bank.into_iter().collect();
@@ -77,7 +76,7 @@ pub async fn progress(app: &App, user: Uuid, exam: &Exam) -> Result<Progress> {
         },
     );
     Ok(Progress {
-        attempts: all.into_iter().filter(|a| a.exam_slug == b.slug).collect(),
+        attempts,
         coverage: coverage::coverage(&ids, &history),
         confidence: confidence::groups(history.answers.iter().map(|a| (a.correct, a.confidence))),
         history,
@@ -95,7 +94,8 @@ pub async fn progress(app: &App, user: Uuid, exam: &Exam) -> Result<Progress> {
 /// The questions due for review now, in the order a review takes them,
 /// and when the next one not yet due comes due.
 pub async fn due_for_review(app: &App, user: Uuid, exam: Uuid) -> Result<(Vec<Uuid>, Option<OffsetDateTime>)> {
-    let queue = review::queue(&history(app, user, exam).await?);
+    let (_, history) = history(app, user, exam).await?;
+    let queue = review::queue(&history);
     let now = app.clock.now();
     let due = review::due(&queue, now).into_iter().map(|e| e.question).collect();
     Ok((due, queue.iter().map(|e| e.due).filter(|d| *d > now).min()))

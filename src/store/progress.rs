@@ -3,8 +3,10 @@
 //! date they set. Read fresh on each request; nothing is kept in the
 //! process.
 
-use sqlx::PgExecutor;
+use std::collections::HashMap;
+
 use sqlx::types::Json;
+use sqlx::{PgExecutor, PgPool};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -16,44 +18,79 @@ use crate::progress::{Answer, AttemptRecord, Confidence};
 /// and the checked items of running ones. An item a practice, drill or
 /// review skipped is not an answer; a mock's unanswered item is (it scores
 /// as wrong).
-pub async fn answers(db: impl PgExecutor<'_>, user: Uuid, exam: Uuid) -> sqlx::Result<Vec<Answer>> {
-    let rows = sqlx::query!(
-        r#"SELECT a.id AS attempt, a.mode, v.question_id, i.domain, i.scored,
-                  COALESCE(i.checked_at, a.finished_at) AS "at!", i.correct AS "correct!", i.confidence
-           FROM attempts a
-           JOIN items i ON i.attempt_id = a.id
-           JOIN question_versions v ON v.id = i.version_id
-           WHERE a.user_id = $1 AND a.exam_id = $2 AND i.correct IS NOT NULL
-             AND (i.checked_at IS NOT NULL OR a.finished_at IS NOT NULL)
-             AND (a.mode = 'exam' OR i.answered OR i.checked_at IS NOT NULL)"#,
-        user,
-        exam
-    )
-    .fetch_all(db)
-    .await?;
+pub async fn answers(db: &PgPool, user: Uuid, exam: Uuid) -> sqlx::Result<Vec<Answer>> {
+    // Versions are mapped to their questions here, from the exam's few
+    // hundred versions, rather than joined to each of the learner's tens of
+    // thousands of items.
+    let (questions, rows) = tokio::try_join!(
+        sqlx::query!(
+            "SELECT v.id, v.question_id FROM question_versions v JOIN questions q ON q.id = v.question_id
+             WHERE q.exam_id = $1",
+            exam
+        )
+        .fetch_all(db),
+        sqlx::query!(
+            r#"SELECT a.id AS attempt, a.mode, i.version_id, i.domain, i.scored,
+                      COALESCE(i.checked_at, a.finished_at) AS "at!", i.correct AS "correct!", i.confidence
+               FROM attempts a
+               JOIN items i ON i.attempt_id = a.id
+               WHERE a.user_id = $1 AND a.exam_id = $2 AND i.correct IS NOT NULL
+                 AND (i.checked_at IS NOT NULL OR a.finished_at IS NOT NULL)
+                 AND (a.mode = 'exam' OR i.answered OR i.checked_at IS NOT NULL)"#,
+            user,
+            exam
+        )
+        .fetch_all(db)
+    )?;
+    let question_of: HashMap<Uuid, Uuid> = questions.into_iter().map(|r| (r.id, r.question_id)).collect();
     Ok(rows
         .into_iter()
-        .map(|r| Answer {
-            attempt: r.attempt,
-            mode: Mode::parse(&r.mode).expect("known mode"),
-            question: r.question_id,
-            domain: r.domain,
-            scored: r.scored,
-            at: r.at,
-            correct: r.correct,
-            confidence: r.confidence.as_deref().and_then(Confidence::parse),
-            fresh: false,
+        .filter_map(|r| {
+            Some(Answer {
+                attempt: r.attempt,
+                mode: Mode::parse(&r.mode).expect("known mode"),
+                question: *question_of.get(&r.version_id)?,
+                domain: r.domain,
+                scored: r.scored,
+                at: r.at,
+                correct: r.correct,
+                confidence: r.confidence.as_deref().and_then(Confidence::parse),
+                fresh: false,
+            })
         })
         .collect())
 }
 
-/// The finished attempts of `user` in `exam`, with their scores.
-pub async fn finished_attempts(db: impl PgExecutor<'_>, user: Uuid, exam: Uuid) -> sqlx::Result<Vec<AttemptRecord>> {
+/// One attempt as the progress page lists it.
+#[derive(Debug, Clone)]
+pub struct Attempted {
+    pub id: Uuid,
+    pub mode: Mode,
+    pub started_at: OffsetDateTime,
+    pub finished_at: Option<OffsetDateTime>,
+    pub items: i32,
+    /// Set once graded.
+    pub score: Option<Score>,
+}
+
+impl Attempted {
+    /// The attempt as the progress rules read it, once graded.
+    pub fn record(&self) -> Option<AttemptRecord> {
+        Some(AttemptRecord {
+            id: self.id,
+            mode: self.mode,
+            started_at: self.started_at,
+            finished_at: self.finished_at?,
+            score: self.score.clone()?,
+        })
+    }
+}
+
+/// Every attempt of `user` in `exam`, newest first, running or finished.
+pub async fn attempts(db: impl PgExecutor<'_>, user: Uuid, exam: Uuid) -> sqlx::Result<Vec<Attempted>> {
     let rows = sqlx::query!(
-        r#"SELECT id, mode, started_at, finished_at AS "finished_at!", score AS "score!: Json<Score>"
-           FROM attempts
-           WHERE user_id = $1 AND exam_id = $2 AND finished_at IS NOT NULL AND score IS NOT NULL
-           ORDER BY finished_at"#,
+        r#"SELECT id, mode, started_at, finished_at, item_count, score AS "score: Json<Score>"
+           FROM attempts WHERE user_id = $1 AND exam_id = $2 ORDER BY started_at DESC"#,
         user,
         exam
     )
@@ -61,12 +98,13 @@ pub async fn finished_attempts(db: impl PgExecutor<'_>, user: Uuid, exam: Uuid) 
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| AttemptRecord {
+        .map(|r| Attempted {
             id: r.id,
             mode: Mode::parse(&r.mode).expect("known mode"),
             started_at: r.started_at,
             finished_at: r.finished_at,
-            score: r.score.0,
+            items: r.item_count,
+            score: r.score.map(|s| s.0),
         })
         .collect())
 }

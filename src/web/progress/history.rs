@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use crate::exam::Mode;
-use crate::store::attempts::Summary;
+use crate::store::progress::Attempted;
 use crate::web::format;
 
 /// One row of the history table.
@@ -24,7 +24,7 @@ pub(super) struct HistoryRow {
 }
 
 impl HistoryRow {
-    pub(super) fn of(a: &Summary) -> Self {
+    pub(super) fn of(a: &Attempted) -> Self {
         let duration = a.finished_at.map(|f| f - a.started_at);
         let estimate = a.score.as_ref().filter(|s| s.supports_estimate(a.mode));
         HistoryRow {
@@ -32,7 +32,7 @@ impl HistoryRow {
             started: format::utc_minute(a.started_at),
             started_at: a.started_at,
             mode: a.mode,
-            items: a.items,
+            items: a.items.into(),
             duration,
             duration_text: duration.map(format::duration).unwrap_or_else(|| "in progress".into()),
             weighted: a.score.as_ref().map(|s| s.weighted_percent),
@@ -65,6 +65,10 @@ impl SortKey {
         (SortKey::Duration, "duration", "Duration"),
         (SortKey::Score, "score", "Score"),
     ];
+
+    pub(super) fn as_str(self) -> &'static str {
+        Self::ALL.iter().find(|(k, _, _)| *k == self).map_or("date", |(_, word, _)| word)
+    }
 
     pub(super) fn parse(s: &str) -> Option<Self> {
         Self::ALL.iter().find(|(_, word, _)| *word == s).map(|(k, _, _)| *k)

@@ -27,6 +27,9 @@ use crate::web::{AppError, AppState, Result};
 
 /// How many weak spots the page lists.
 const WEAK_SPOTS_SHOWN: usize = 5;
+/// How many rows of the history the page shows unless asked for all: a
+/// learner with hundreds of attempts still gets a light page.
+const HISTORY_SHOWN: usize = 50;
 /// How many questions a drill from the page draws.
 const DRILL_COUNT: u32 = 20;
 
@@ -36,6 +39,8 @@ pub(super) struct MeQuery {
     mode: Option<String>,
     sort: Option<String>,
     dir: Option<String>,
+    /// Show every attempt, not only the first [`HISTORY_SHOWN`].
+    all: Option<String>,
     notice: Option<String>,
 }
 
@@ -58,6 +63,10 @@ struct MePage {
     notice: Option<&'static str>,
     rows: Vec<HistoryRow>,
     total_attempts: usize,
+    /// Attempts that pass the filter, shown or not.
+    matching: usize,
+    /// The link that shows them all, when some are left out.
+    show_all_href: Option<String>,
     mode_filter: String,
     sort_links: Vec<SortLink>,
     sort: &'static str,
@@ -186,6 +195,11 @@ pub(super) async fn show(
     let mut rows: Vec<HistoryRow> =
         attempts.iter().filter(|a| mode_filter.is_none_or(|m| a.mode == m)).map(HistoryRow::of).collect();
     sort_rows(&mut rows, key, descending);
+    let matching = rows.len();
+    let show_all = q.all.is_some();
+    if !show_all {
+        rows.truncate(HISTORY_SHOWN);
+    }
     let mode_word = mode_filter.map_or("", Mode::as_str);
 
     let weak = weak_spots
@@ -212,10 +226,19 @@ pub(super) async fn show(
             _ => None,
         },
         total_attempts: attempts.len(),
+        matching,
+        show_all_href: (matching > HISTORY_SHOWN && !show_all).then(|| {
+            format!(
+                "/me?exam={}&mode={mode_word}&sort={}&dir={}&all=1#history",
+                b.slug,
+                key.as_str(),
+                if descending { "desc" } else { "asc" }
+            )
+        }),
         rows,
         mode_filter: mode_word.to_string(),
         sort_links: sort_links(&b.slug, mode_word, key, descending),
-        sort: SortKey::ALL.iter().find(|(k, _, _)| *k == key).map_or("date", |(_, word, _)| word),
+        sort: key.as_str(),
         sort_choices: SortKey::ALL.iter().map(|(_, word, label)| (*word, *label)).collect(),
         descending,
         readiness,

@@ -42,7 +42,7 @@ async fn the_history_lists_filters_sorts_and_exports_every_attempt() {
         assert!(page.contains(&format!("/attempts/{id}/result")), "{id} links to its result");
     }
     assert!(page.contains(&format!("href=\"/attempts/{running}\"")), "the running one can be resumed");
-    assert!(page.contains("4 of 4 attempts"));
+    assert!(page.contains(">4 attempts<"), "all four counted");
     // An empty mock is a fail; a 4-item practice gets no verdict at all.
     assert_eq!(page.matches("class=\"badge bad\">Fail<").count(), 2, "two mocks failed");
     assert!(!page.contains("class=\"badge ok\">Pass<"));
