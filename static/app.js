@@ -13,6 +13,16 @@
     });
   });
 
+  // ----- the sticky exam bar: what lies under it -----
+  // The palette's sticky offset and the scroll padding (so that a focused
+  // control is never hidden under the bar) follow the bar's real height.
+  const bar = document.querySelector(".exam-bar");
+  if (bar && window.ResizeObserver) {
+    new ResizeObserver(() => {
+      document.documentElement.style.setProperty("--exam-bar-h", bar.offsetHeight + "px");
+    }).observe(bar);
+  }
+
   // ----- countdown from the server's deadline -----
   const timer = document.getElementById("timer");
   if (timer) {
@@ -20,11 +30,46 @@
     // The server's clock decides: measure our offset from it once.
     const offset = Number(timer.dataset.now) - Date.now();
     let expired = false;
+    // The warnings a test centre gives: shown from the moment they apply,
+    // announced once per attempt (a later page shows them without
+    // announcing them again).
+    const warning = document.getElementById("time-warning");
+    const warnings = [
+      [300, "Less than 5 minutes left."],
+      [900, "Less than 15 minutes left."],
+    ];
+    const announcedKey = "mockexam-time-warning-" + deadline;
+    const announced = () => {
+      try {
+        return Number(sessionStorage.getItem(announcedKey)) || Infinity;
+      } catch {
+        return Infinity;
+      }
+    };
+    let warned = null;
+    const warn = (left) => {
+      const due = warnings.find(([at]) => left <= at);
+      if (!warning || !due || due[0] === warned) return;
+      warned = due[0];
+      const fresh = due[0] < announced();
+      warning.setAttribute("aria-live", fresh ? "assertive" : "off");
+      // A screen reader may miss a change made while the page is still
+      // loading: a fresh warning is written a moment later.
+      setTimeout(() => (warning.textContent = due[1]), fresh ? 800 : 0);
+      if (fresh) {
+        try {
+          sessionStorage.setItem(announcedKey, String(due[0]));
+        } catch {
+          // No storage: the warning is announced again on the next page.
+        }
+      }
+    };
     const tick = () => {
       const left = Math.max(0, Math.ceil((deadline - (Date.now() + offset)) / 1000));
       const text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       if (timer.textContent !== text) timer.textContent = text;
       timer.parentElement.classList.toggle("low", left <= 300);
+      warn(left);
       if (left === 0 && !expired) {
         expired = true;
         // Let saves in flight land, then ask the server, which grades it.
@@ -111,8 +156,14 @@
         } else if (res.ok) {
           say("Saved", "saved");
           if (paletteCell) {
-            paletteCell.classList.toggle("answered", isAnswered(body.response));
+            // What the cell shows and what it says, as the server writes them.
+            const answered = isAnswered(body.response);
+            paletteCell.classList.toggle("answered", answered);
             paletteCell.classList.toggle("flagged", body.flagged);
+            paletteCell.setAttribute(
+              "aria-label",
+              "Question " + paletteCell.textContent.trim() + (answered ? ", answered" : ", unanswered") + (body.flagged ? ", flagged" : ""),
+            );
           }
           const count = document.getElementById("answered-count");
           if (count && paletteCell) count.textContent = String(document.querySelectorAll(".palette ol .cell.answered").length);
@@ -223,7 +274,7 @@
         });
         tools.appendChild(b);
       }
-      li.appendChild(tools);
+      (li.querySelector(".step-controls") || li).appendChild(tools);
       li.draggable = true;
       li.addEventListener("dragstart", (e) => {
         li.classList.add("dragging");

@@ -1,7 +1,7 @@
 //! Markdown to safe HTML. pulldown-cmark passes raw HTML through, so every
 //! rendering goes through ammonia afterwards.
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, html};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -10,8 +10,47 @@ fn options() -> Options {
 /// Renders a block of Markdown (a stem, an explanation) to sanitized HTML.
 pub fn render(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, options()));
+    let events = Parser::new_ext(markdown, options()).flat_map(|event| match event {
+        Event::Code(code) => breakable_code(code),
+        other => vec![other],
+    });
+    html::push_html(&mut out, events);
     ammonia::clean(&out)
+}
+
+/// Inline code with a line-break opportunity (`<wbr>`) where a long
+/// identifier reads as two: after `:`, `/`, `.` or `_`, and between the
+/// humps of camelCase. A phone then breaks `AWS::SageMaker::EndpointConfig`
+/// after a `::` and `SageMakerVariantInvocationsPerInstance` between words,
+/// never mid-word; short code is left alone. The text stays a text event,
+/// so it is escaped as any other.
+fn breakable_code(code: CowStr<'_>) -> Vec<Event<'_>> {
+    const LONG: usize = 16;
+    let wbr = || Event::InlineHtml(CowStr::Borrowed("<wbr>"));
+    let mut events = vec![Event::InlineHtml(CowStr::Borrowed("<code>"))];
+    if code.chars().count() < LONG {
+        events.push(Event::Text(code));
+    } else {
+        let chars: Vec<char> = code.chars().collect();
+        let mut piece = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let hump = i > 0 && c.is_uppercase() && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            if hump && !piece.is_empty() {
+                events.push(Event::Text(CowStr::from(std::mem::take(&mut piece))));
+                events.push(wbr());
+            }
+            piece.push(c);
+            let after_punctuation = matches!(c, ':' | '/' | '.' | '_')
+                && chars.get(i + 1).is_some_and(|n| !matches!(n, ':' | '/' | '.' | '_'));
+            if after_punctuation && i + 1 < chars.len() {
+                events.push(Event::Text(CowStr::from(std::mem::take(&mut piece))));
+                events.push(wbr());
+            }
+        }
+        events.push(Event::Text(CowStr::from(piece)));
+    }
+    events.push(Event::InlineHtml(CowStr::Borrowed("</code>")));
+    events
 }
 
 /// Renders one line (an option, a step) without the paragraph around it.
@@ -41,6 +80,19 @@ mod tests {
         let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlog line\n```\n");
         assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
         assert!(html.contains("<pre><code>log line"), "{html}");
+    }
+
+    #[test]
+    fn long_code_may_break_between_words_and_short_code_is_left_alone() {
+        assert_eq!(render_inline("`kms:Decrypt`"), "<code>kms:Decrypt</code>");
+        assert_eq!(
+            render_inline("`AWS::SageMaker::EndpointConfig`"),
+            "<code>AWS::<wbr>Sage<wbr>Maker::<wbr>Endpoint<wbr>Config</code>"
+        );
+        assert_eq!(
+            render_inline("`sagemaker:VolumeKmsKey` and `a<b>_c`"),
+            "<code>sagemaker:<wbr>Volume<wbr>Kms<wbr>Key</code> and <code>a&lt;b&gt;_c</code>"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod web;
 
 mod autosave;
 mod confidence;
+mod exam_screen;
 mod mouse_and_keyboard;
 mod notes;
 mod phone;

@@ -189,6 +189,17 @@ impl Web {
         self.ok(format_args!("press {keys:?}"), self.client.perform_actions(keyboard).await).await;
     }
 
+    /// Presses `key` with Shift held (Shift+Tab: `'\u{E004}'`).
+    pub(super) async fn press_with_shift(&self, key: char) {
+        const SHIFT: char = '\u{E008}';
+        let keyboard = KeyActions::new("keyboard".to_string())
+            .then(KeyAction::Down { value: SHIFT })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: SHIFT });
+        self.ok(format_args!("press Shift+{key:?}"), self.client.perform_actions(keyboard).await).await;
+    }
+
     /// Accepts the open `window.confirm`, returning its text.
     pub(super) async fn accept_confirm(&self) -> String {
         let text = self.wait_for("a confirmation dialog", async || self.client.get_alert_text().await.ok()).await;
@@ -363,6 +374,17 @@ impl Web {
         }
         assert_ne!(backgrounds[0], backgrounds[1], "{path}: the dark scheme changes the background");
         self.color_scheme("light").await;
+    }
+}
+
+impl Web {
+    /// The accessible name Chromium computes for `element`: what a screen
+    /// reader says (WebDriver's Get Computed Label).
+    pub(super) async fn accessible_name(&self, element: &Element) -> String {
+        let url = format!("{}/element/{}/computedlabel", self.session, element.element_id());
+        let reply = reqwest::get(&url).await.unwrap_or_else(|e| panic!("ChromeDriver's computed label: {e}"));
+        let body: Value = reply.json().await.unwrap_or_else(|e| panic!("ChromeDriver's computed label: {e}"));
+        body["value"].as_str().unwrap_or_else(|| panic!("no computed label: {body}")).to_string()
     }
 }
 
