@@ -11,7 +11,22 @@ fn options() -> Options {
 pub fn render(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, Parser::new_ext(markdown, options()));
-    ammonia::clean(&out)
+    wrap_tables(&ammonia::clean(&out))
+}
+
+/// The start of the box each table sits in: a table wider than a phone
+/// scrolls inside it, so the box is labelled and focusable (a keyboard user
+/// can scroll it, a screen reader names it), and the CSS shows that it
+/// scrolls. Added after ammonia, which would strip `tabindex`: once
+/// sanitized, a literal `<table>` can only be a real table (text comes out
+/// as `&lt;table&gt;`), and what we add is fixed markup.
+const TABLE_BOX: &str = r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table, scrolls sideways if wider than the screen">"#;
+
+fn wrap_tables(html: &str) -> String {
+    if !html.contains("<table>") {
+        return html.to_string();
+    }
+    html.replace("<table>", &format!("{TABLE_BOX}<table>")).replace("</table>", "</table></div>")
 }
 
 /// Renders one line (an option, a step) without the paragraph around it.
@@ -41,6 +56,14 @@ mod tests {
         let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlog line\n```\n");
         assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
         assert!(html.contains("<pre><code>log line"), "{html}");
+    }
+
+    #[test]
+    fn a_table_sits_in_a_labelled_focusable_box_and_text_cannot_fake_one() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(html.starts_with(TABLE_BOX) && html.trim_end().ends_with("</table></div>"), "{html}");
+        let fake = render("Write `<table>` or &lt;table&gt; in text.");
+        assert!(!fake.contains("table-scroll"), "{fake}");
     }
 
     #[test]
