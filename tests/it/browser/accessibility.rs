@@ -98,6 +98,24 @@ async fn every_kind_of_item_the_review_and_the_result_pass_axe_and_are_photograp
     web.accept_confirm().await;
     web.wait_for_path("/result").await;
     web.photograph_in_every_layout(&format!("/attempts/{attempt}/result"), "result").await;
+
+    // On a phone a table in a question stays in its box: reachable by
+    // keyboard, named, and no wider than the screen; photographed too.
+    web.narrow().await;
+    let boxes = web.find_all(".table-scroll").await;
+    for (i, table) in boxes.iter().enumerate() {
+        assert_eq!(web.attr_of(table, "tabindex").await.as_deref(), Some("0"), "table {i} is focusable");
+        assert!(web.attr_of(table, "aria-label").await.is_some_and(|l| !l.is_empty()), "table {i} is named");
+    }
+    let inside = web
+        .js("return [...document.querySelectorAll('.table-scroll')].every(b => b.getBoundingClientRect().right <= window.innerWidth)")
+        .await;
+    assert_eq!(inside, json!(true), "every table's box fits the screen");
+    if let Some(table) = boxes.first() {
+        web.js("document.querySelector('.table-scroll').scrollIntoView()").await;
+        web.screenshot_element(table, "result-table-375").await;
+    }
+    web.widen().await;
 }
 
 /// The nodes a screen reader is given, as (role, name), ignored ones left out.

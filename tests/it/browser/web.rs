@@ -18,6 +18,12 @@ use crate::helpers::TestApp;
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long any one condition may take to come true.
 pub(super) const WAIT: Duration = Duration::from_secs(20);
+/// The tallest screenshot: a whole result page would be tens of thousands
+/// of pixels at a phone's width.
+const PHOTO_HEIGHT: u32 = 6000;
+/// A phone's window height, and a desk's, as the layouts are checked.
+const PHONE_HEIGHT: u32 = 812;
+const DESK_HEIGHT: u32 = 900;
 /// How often a condition is checked while waiting.
 pub(super) const POLL: Duration = Duration::from_millis(50);
 
@@ -191,14 +197,25 @@ impl Web {
         self.ok("goto a page of the test's own", self.client.goto(url).await).await;
     }
 
-    /// Saves what the window shows as `target/screenshots/<name>.png`, for a
-    /// person to look at (`.ci/run` prints the folder).
-    pub(super) async fn screenshot(&self, name: &str) {
-        let png = self.ok(format_args!("screenshot {name}"), self.client.screenshot().await).await;
-        let dir = screenshots_dir();
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot make {}: {e}", dir.display()));
-        let file = dir.join(format!("{name}.png"));
-        std::fs::write(&file, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
+    /// Saves what `element` shows as `target/screenshots/<name>.png`.
+    pub(super) async fn screenshot_element(&self, element: &Element, name: &str) {
+        let png = self.ok(format_args!("screenshot {name}"), element.screenshot().await).await;
+        save_screenshot(name, &png);
+    }
+
+    /// Saves the page, from the top down to at most [`PHOTO_HEIGHT`] px, as
+    /// `target/screenshots/<name>.png` for a person to look at (`.ci/run`
+    /// prints the folder). WebDriver photographs the window only, so the
+    /// window is made as tall as the page for the photograph, then given
+    /// back its `height`.
+    pub(super) async fn screenshot(&self, name: &str, width: u32, height: u32) {
+        let page = self.js("return document.documentElement.scrollHeight").await;
+        let tall = page.as_u64().and_then(|h| u32::try_from(h).ok()).unwrap_or(height).clamp(height, PHOTO_HEIGHT);
+        self.window_size(width, tall).await;
+        let png = self.client.screenshot().await;
+        self.window_size(width, height).await;
+        let png = self.ok(format_args!("screenshot {name}"), png).await;
+        save_screenshot(name, &png);
     }
 
     /// Presses and releases each character's key, as a learner typing.
@@ -325,14 +342,14 @@ impl Web {
     }
 
     /// A phone's window: 375 px wide.
-    async fn narrow(&self) {
-        self.window_size(375, 812).await;
+    pub(super) async fn narrow(&self) {
+        self.window_size(375, PHONE_HEIGHT).await;
         self.wait_for_width("the window to narrow", |w| w <= 400).await;
     }
 
     /// Back to the usual 1280 px.
-    async fn widen(&self) {
-        self.window_size(1280, 900).await;
+    pub(super) async fn widen(&self) {
+        self.window_size(1280, DESK_HEIGHT).await;
         self.wait_for_width("the window to widen", |w| w > 1000).await;
     }
 
@@ -365,6 +382,13 @@ impl Web {
 /// in the crate, beside the axe-core that `.ci/run` installs.
 pub(super) fn screenshots_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
+fn save_screenshot(name: &str, png: &[u8]) {
+    let dir = screenshots_dir();
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot make {}: {e}", dir.display()));
+    let file = dir.join(format!("{name}.png"));
+    std::fs::write(&file, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
 }
 
 impl Web {
@@ -429,7 +453,8 @@ impl Web {
                 }
                 self.assert_accessible(&layout).await;
                 if let Some(name) = photo {
-                    self.screenshot(&format!("{name}-{scheme}-{width}")).await;
+                    let height = if width == 375 { PHONE_HEIGHT } else { DESK_HEIGHT };
+                    self.screenshot(&format!("{name}-{scheme}-{width}"), width, height).await;
                 }
             }
             backgrounds.push(self.js("return getComputedStyle(document.body).backgroundColor").await);
