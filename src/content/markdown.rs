@@ -17,10 +17,12 @@ pub fn render(markdown: &str) -> String {
 /// The start of the box each table sits in: a table wider than a phone
 /// scrolls inside it, so the box is labelled and focusable (a keyboard user
 /// can scroll it, a screen reader names it), and the CSS shows that it
-/// scrolls. Added after ammonia, which would strip `tabindex`: once
+/// scrolls. A group, not a region: a page may hold several tables with the
+/// same label, and regions are landmarks that must be told apart (axe:
+/// landmark-unique). Added after ammonia, which would strip `tabindex`: once
 /// sanitized, a literal `<table>` can only be a real table (text comes out
 /// as `&lt;table&gt;`), and what we add is fixed markup.
-const TABLE_BOX: &str = r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table, scrolls sideways if wider than the screen">"#;
+const TABLE_BOX: &str = r#"<div class="table-scroll" role="group" tabindex="0" aria-label="Table, scrolls sideways if wider than the screen">"#;
 
 fn wrap_tables(html: &str) -> String {
     if !html.contains("<table>") {
