@@ -15,7 +15,24 @@ pub fn render(markdown: &str) -> String {
         other => vec![other],
     });
     html::push_html(&mut out, events);
-    ammonia::clean(&out)
+    wrap_tables(&ammonia::clean(&out))
+}
+
+/// The start of the box each table sits in: a table wider than a phone
+/// scrolls inside it, so the box is labelled and focusable (a keyboard user
+/// can scroll it, a screen reader names it), and the CSS shows that it
+/// scrolls. A group, not a region: a page may hold several tables with the
+/// same label, and regions are landmarks that must be told apart (axe:
+/// landmark-unique). Added after ammonia, which would strip `tabindex`: once
+/// sanitized, a literal `<table>` can only be a real table (text comes out
+/// as `&lt;table&gt;`), and what we add is fixed markup.
+const TABLE_BOX: &str = r#"<div class="table-scroll" role="group" tabindex="0" aria-label="Table, scrolls sideways if wider than the screen">"#;
+
+fn wrap_tables(html: &str) -> String {
+    if !html.contains("<table>") {
+        return html.to_string();
+    }
+    html.replace("<table>", &format!("{TABLE_BOX}<table>")).replace("</table>", "</table></div>")
 }
 
 /// Inline code with a line-break opportunity (`<wbr>`) where a long
@@ -93,6 +110,14 @@ mod tests {
             render_inline("`sagemaker:VolumeKmsKey` and `a<b>_c`"),
             "<code>sagemaker:<wbr>Volume<wbr>Kms<wbr>Key</code> and <code>a&lt;b&gt;_c</code>"
         );
+    }
+
+    #[test]
+    fn a_table_sits_in_a_labelled_focusable_box_and_text_cannot_fake_one() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(html.starts_with(TABLE_BOX) && html.trim_end().ends_with("</table></div>"), "{html}");
+        let fake = render("Write `<table>` or &lt;table&gt; in text.");
+        assert!(!fake.contains("table-scroll"), "{fake}");
     }
 
     #[test]

@@ -10,10 +10,12 @@
 //! Ours are only the ChromeDriver process (`chromedriver`) and the waits and
 //! page helpers on top of the client (`web`, `learner`).
 
+mod axe;
 mod chromedriver;
 mod learner;
 mod web;
 
+mod accessibility;
 mod autosave;
 mod confidence;
 mod exam_screen;

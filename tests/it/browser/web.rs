@@ -18,6 +18,12 @@ use crate::helpers::TestApp;
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long any one condition may take to come true.
 pub(super) const WAIT: Duration = Duration::from_secs(20);
+/// The tallest screenshot: a whole result page would be tens of thousands
+/// of pixels at a phone's width.
+const PHOTO_HEIGHT: u32 = 6000;
+/// A phone's window height, and a desk's, as the layouts are checked.
+const PHONE_HEIGHT: u32 = 812;
+const DESK_HEIGHT: u32 = 900;
 /// How often a condition is checked while waiting.
 pub(super) const POLL: Duration = Duration::from_millis(50);
 
@@ -180,6 +186,38 @@ impl Web {
         self.ok("script", self.client.execute(script, vec![]).await).await
     }
 
+    /// Runs an asynchronous script: it ends by calling its last argument.
+    pub(super) async fn js_async(&self, what: &str, script: &str, args: Vec<Value>) -> Value {
+        self.ok(what, self.client.execute_async(script, args).await).await
+    }
+
+    /// Opens a page that is not the app's (a `data:` URL in a test of the
+    /// checks themselves).
+    pub(super) async fn goto_url(&self, url: &str) {
+        self.ok("goto a page of the test's own", self.client.goto(url).await).await;
+    }
+
+    /// Saves what `element` shows as `target/screenshots/<name>.png`.
+    pub(super) async fn screenshot_element(&self, element: &Element, name: &str) {
+        let png = self.ok(format_args!("screenshot {name}"), element.screenshot().await).await;
+        save_screenshot(name, &png);
+    }
+
+    /// Saves the page, from the top down to at most [`PHOTO_HEIGHT`] px, as
+    /// `target/screenshots/<name>.png` for a person to look at (`.ci/run`
+    /// prints the folder). WebDriver photographs the window only, so the
+    /// window is made as tall as the page for the photograph, then given
+    /// back its `height`.
+    pub(super) async fn screenshot(&self, name: &str, width: u32, height: u32) {
+        let page = self.js("return document.documentElement.scrollHeight").await;
+        let tall = page.as_u64().and_then(|h| u32::try_from(h).ok()).unwrap_or(height).clamp(height, PHOTO_HEIGHT);
+        self.window_size(width, tall).await;
+        let png = self.client.screenshot().await;
+        self.window_size(width, height).await;
+        let png = self.ok(format_args!("screenshot {name}"), png).await;
+        save_screenshot(name, &png);
+    }
+
     /// Presses and releases each character's key, as a learner typing.
     pub(super) async fn press(&self, keys: &str) {
         let mut keyboard = KeyActions::new("keyboard".to_string());
@@ -309,8 +347,24 @@ impl Web {
 
     /// Asserts the page needs no sideways scrolling on a 375 px wide phone.
     pub(super) async fn assert_fits_a_phone(&self, what: &str) {
-        self.window_size(375, 812).await;
+        self.narrow().await;
+        self.assert_no_sideways_scroll(what).await;
+        self.widen().await;
+    }
+
+    /// A phone's window: 375 px wide.
+    pub(super) async fn narrow(&self) {
+        self.window_size(375, PHONE_HEIGHT).await;
         self.wait_for_width("the window to narrow", |w| w <= 400).await;
+    }
+
+    /// Back to the usual 1280 px.
+    pub(super) async fn widen(&self) {
+        self.window_size(1280, DESK_HEIGHT).await;
+        self.wait_for_width("the window to widen", |w| w > 1000).await;
+    }
+
+    async fn assert_no_sideways_scroll(&self, what: &str) {
         let widths = self.js("return [document.documentElement.scrollWidth, window.innerWidth]").await;
         let (scroll, inner) = (
             widths[0].as_u64().expect("the page's scroll width"),
@@ -332,44 +386,88 @@ impl Web {
                 .await;
             panic!("{what} scrolls sideways at 375 px: {scroll} px wide in a {inner} px window; too wide: {wide}");
         }
-        self.window_size(1280, 900).await;
-        self.wait_for_width("the window to widen", |w| w > 1000).await;
     }
 }
 
+/// Where the browser tests leave their screenshots: `target/screenshots`
+/// in the crate, beside the axe-core that `.ci/run` installs.
+pub(super) fn screenshots_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
+fn save_screenshot(name: &str, png: &[u8]) {
+    let dir = screenshots_dir();
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot make {}: {e}", dir.display()));
+    let file = dir.join(format!("{name}.png"));
+    std::fs::write(&file, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
+}
+
 impl Web {
-    /// Switches `prefers-color-scheme` for this tab, through ChromeDriver's
-    /// DevTools bridge (WebDriver itself has no command for it).
-    pub(super) async fn color_scheme(&self, scheme: &str) {
+    /// Sends a Chrome DevTools Protocol command through ChromeDriver's
+    /// bridge, returning its result.
+    pub(super) async fn cdp(&self, cmd: &str, params: Value) -> Value {
         let reply = reqwest::Client::new()
             .post(format!("{}/goog/cdp/execute", self.session))
-            .json(&json!({
-                "cmd": "Emulation.setEmulatedMedia",
-                "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] },
-            }))
+            .json(&json!({ "cmd": cmd, "params": params }))
             .send()
             .await
             .unwrap_or_else(|e| panic!("ChromeDriver's DevTools bridge: {e}"));
-        assert!(reply.status().is_success(), "emulating {scheme}: {}", reply.text().await.unwrap_or_default());
+        let ok = reply.status().is_success();
+        let body: Value = reply.json().await.unwrap_or_else(|e| panic!("{cmd}: an answer that is not JSON: {e}"));
+        assert!(ok, "{cmd} failed: {body}");
+        body["value"].clone()
+    }
+
+    /// Switches `prefers-color-scheme` for this tab, through ChromeDriver's
+    /// DevTools bridge (WebDriver itself has no command for it).
+    pub(super) async fn color_scheme(&self, scheme: &str) {
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        )
+        .await;
         let applied = self.js(&format!("return matchMedia('(prefers-color-scheme: {scheme})').matches")).await;
         assert_eq!(applied, json!(true), "the page sees the {scheme} scheme");
     }
 
     /// Visits `path` as every page is checked: at 375 and 1280 px, in the
     /// light and the dark scheme. At 375 px nothing may scroll sideways (with
-    /// every `<details>` opened), and
-    /// the dark scheme must really change the page's colours. Returns to
-    /// light at 1280 px.
+    /// every `<details>` opened), the dark scheme must really change the
+    /// page's colours, and axe-core must find nothing serious in any of the
+    /// four layouts (see `axe`). Returns to light at 1280 px.
     pub(super) async fn visit_in_every_layout(&self, path: &str) {
+        self.visit_in_every_layout_as(path, None).await;
+    }
+
+    /// [`Web::visit_in_every_layout`], saving a screenshot of each layout as
+    /// `<name>-<scheme>-<width>.png`.
+    pub(super) async fn photograph_in_every_layout(&self, path: &str, name: &str) {
+        self.visit_in_every_layout_as(path, Some(name)).await;
+    }
+
+    async fn visit_in_every_layout_as(&self, path: &str, photo: Option<&str>) {
         let mut backgrounds = Vec::new();
         for scheme in ["light", "dark"] {
             self.color_scheme(scheme).await;
             self.goto(path).await;
             // Folded parts too: a table in a <details> must fit when opened.
             self.js("document.querySelectorAll('details').forEach(d => d.open = true)").await;
-            self.assert_fits_a_phone(&format!("{path} ({scheme}, every <details> open)")).await;
             let status = self.js("return document.title").await;
             assert!(!status.as_str().unwrap_or_default().is_empty(), "{path} has a title");
+            for width in [375, 1280] {
+                let layout = format!("{path} ({scheme}, {width} px, every <details> open)");
+                if width == 375 {
+                    self.narrow().await;
+                    self.assert_no_sideways_scroll(&layout).await;
+                } else {
+                    self.widen().await;
+                }
+                self.assert_accessible(&layout).await;
+                if let Some(name) = photo {
+                    let height = if width == 375 { PHONE_HEIGHT } else { DESK_HEIGHT };
+                    self.screenshot(&format!("{name}-{scheme}-{width}"), width, height).await;
+                }
+            }
             backgrounds.push(self.js("return getComputedStyle(document.body).backgroundColor").await);
         }
         assert_ne!(backgrounds[0], backgrounds[1], "{path}: the dark scheme changes the background");
