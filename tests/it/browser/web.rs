@@ -1,5 +1,6 @@
 //! `Web`: one Chromium session on the app, over fantoccini, with the waits
-//! the tests synchronise on. A failed command panics naming the page it
+//! the tests synchronise on. It stays whole: every test reaches the browser
+//! through this one type. A failed command panics naming the page it
 //! failed on; a wait that times out panics describing what a learner sees.
 
 use std::fmt::Display;
