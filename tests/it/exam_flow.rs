@@ -314,7 +314,7 @@ async fn practice_on_one_domain_shows_the_explanation_right_after_each_answer() 
 
     let before = app.get_text(&format!("/attempts/{id}/items/1")).await;
     assert!(before.contains("Check answer") && !before.contains("class=\"md explanation\""));
-    assert!(before.contains("· D3 ·"), "practice shows the domain");
+    assert!(before.contains("· Practice · D3</span>"), "practice shows the domain");
     let answer = wrong_answer_of(&app.db, id, 1).await;
     let checked = app.save_json(id, 1, json!({ "seq": 1, "response": answer, "check": true })).await;
     assert_eq!(checked.status(), StatusCode::OK);
