@@ -1,6 +1,7 @@
 //! Question files: parse, validate and summarise an exam's content. Pure
 //! apart from [`load_dir`], which only reads files.
 
+pub mod formats;
 pub mod markdown;
 pub mod parse;
 

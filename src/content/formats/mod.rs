@@ -1,0 +1,220 @@
+//! Question sets in the formats instructors already hold (GIFT, Moodle XML,
+//! Aiken, CSV, JSON) and in our own Markdown. Each reader turns one file
+//! into questions and the problems it found, never stopping at the first;
+//! each writer turns questions back into a file and names what the format
+//! cannot carry. All pure: the import pipeline (`app::imports`) settles
+//! domains, checks the set as a whole and stores it.
+
+pub mod identity;
+
+use crate::exam::{CaseStudy, Question};
+
+/// A file format a question set can come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Markdown,
+    Json,
+    Gift,
+    MoodleXml,
+    Aiken,
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] =
+        [Format::Markdown, Format::Json, Format::Gift, Format::MoodleXml, Format::Aiken, Format::Csv];
+
+    /// The name used on the command line, in the API and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Json => "json",
+            Format::Gift => "gift",
+            Format::MoodleXml => "moodle-xml",
+            Format::Aiken => "aiken",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "xml" | "moodle" => Some(Format::MoodleXml),
+            "md" => Some(Format::Markdown),
+            other => Format::ALL.into_iter().find(|f| f.as_str() == other),
+        }
+    }
+
+    /// The format a file name suggests. `.txt` is Aiken or GIFT, told apart
+    /// by the text: Aiken files have `ANSWER:` lines and no braces.
+    pub fn guess(file_name: &str, text: &str) -> Option<Format> {
+        let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        match extension.as_str() {
+            "md" => Some(Format::Markdown),
+            "json" => Some(Format::Json),
+            "gift" => Some(Format::Gift),
+            "xml" => Some(Format::MoodleXml),
+            "csv" => Some(Format::Csv),
+            "aiken" => Some(Format::Aiken),
+            "txt" => {
+                let aiken = text.lines().any(|l| l.trim_start().starts_with("ANSWER:")) && !text.contains('{');
+                Some(if aiken { Format::Aiken } else { Format::Gift })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether questions can be written in this format (Aiken is read only:
+    /// it holds nothing but single-answer questions without feedback).
+    pub fn writable(self) -> bool {
+        self != Format::Aiken
+    }
+
+    /// The file extension an export gets.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+            Format::Gift => "gift",
+            Format::MoodleXml => "xml",
+            Format::Aiken => "txt",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// How much a problem matters to an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The file cannot be imported until this is fixed.
+    Error,
+    /// A question of a kind we cannot represent (essay, numerical, …): named
+    /// and left out; the rest may still be imported.
+    Skipped,
+    /// Imported as is, but worth a look (a missing explanation, say).
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Skipped => "skipped",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A problem in a file, located for the author: 1-based line, and column
+/// where the reader knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub line: usize,
+    pub column: Option<usize>,
+    /// The question's id (or name) where one is known.
+    pub question: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(line: usize, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Error, line, column: None, question: None, message: message.into() }
+    }
+
+    pub fn warning(line: usize, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Warning, ..Problem::error(line, message) }
+    }
+
+    pub fn skipped(line: usize, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Skipped, ..Problem::error(line, message) }
+    }
+
+    pub fn at_column(self, column: usize) -> Problem {
+        Problem { column: Some(column), ..self }
+    }
+
+    pub fn for_question(self, id: impl Into<String>) -> Problem {
+        Problem { question: Some(id.into()), ..self }
+    }
+}
+
+/// A question as a reader found it, before its domain is settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadQuestion {
+    /// Where the question starts in its file (1-based).
+    pub line: usize,
+    /// What the file says the domain is: a category path (`top/Data
+    /// preparation` from GIFT's `$CATEGORY:` or Moodle XML's `<category>`)
+    /// or a domain column. The pipeline maps it to a domain code;
+    /// `question.domain` is empty until then unless the format names
+    /// domains itself (ours, JSON, CSV).
+    pub category: Option<String>,
+    pub question: Question,
+}
+
+/// Everything one file held: questions, case studies, and every problem.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadSet {
+    pub questions: Vec<ReadQuestion>,
+    pub cases: Vec<CaseStudy>,
+    pub problems: Vec<Problem>,
+}
+
+impl ReadSet {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// A file written from questions, and the questions or parts the format
+/// could not carry, each said in words (`(question id, what was lost)`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    pub text: String,
+    pub losses: Vec<(String, String)>,
+}
+
+/// The text of an uploaded file: UTF-8, a leading byte-order mark dropped.
+/// Invalid UTF-8 is an error at its byte offset and line; an empty file
+/// (or one of only whitespace) is an error too.
+pub fn decode(bytes: &[u8]) -> Result<&str, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Problem::error(line, format!("the file is not valid UTF-8: byte offset {at} is not part of any character"))
+    })?;
+    if text.trim().is_empty() {
+        return Err(Problem::error(1, "the file is empty"));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_named_and_guessed_from_the_file() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Format::parse("XML"), Some(Format::MoodleXml));
+        assert_eq!(Format::parse("docx"), None);
+        assert_eq!(Format::guess("bank.gift", ""), Some(Format::Gift));
+        assert_eq!(Format::guess("q.TXT", "What?\nA. x\nB. y\nANSWER: A\n"), Some(Format::Aiken));
+        assert_eq!(Format::guess("q.txt", "::a:: What? {=x ~y}"), Some(Format::Gift));
+        assert_eq!(Format::guess("q.xml", ""), Some(Format::MoodleXml));
+        assert_eq!(Format::guess("README", ""), None);
+        assert!(!Format::Aiken.writable() && Format::Gift.writable());
+    }
+
+    #[test]
+    fn decode_drops_a_bom_and_locates_bad_bytes() {
+        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+        let e = decode(b"one\ntwo \xFF").unwrap_err();
+        assert_eq!((e.line, e.severity), (2, Severity::Error));
+        assert!(e.message.contains("byte offset 8"), "{}", e.message);
+        assert_eq!(decode(b"  \n ").unwrap_err().message, "the file is empty");
+    }
+}
