@@ -441,10 +441,10 @@ fn count_range(n: usize, min: usize, max: usize, what: &str, line: usize, errors
     }
 }
 
-const COUNT_WORDS: [&str; 8] = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN"];
+pub(crate) const COUNT_WORDS: [&str; 8] = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN"];
 
 /// The number a stem asks for in "Select TWO", if any.
-fn stated_count(stem: &str) -> Option<usize> {
+pub(crate) fn stated_count(stem: &str) -> Option<usize> {
     let upper = stem.to_uppercase();
     let after = upper.split("SELECT ").skip(1);
     for rest in after {

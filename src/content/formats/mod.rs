@@ -5,7 +5,10 @@
 //! cannot carry. All pure: the import pipeline (`app::imports`) settles
 //! domains, checks the set as a whole and stores it.
 
+pub mod check;
 pub mod identity;
+#[cfg(test)]
+pub mod testing;
 
 use crate::exam::{CaseStudy, Question};
 
