@@ -43,6 +43,46 @@ impl Role {
     }
 }
 
+/// How pages are shown to one account: chosen on the account page and kept
+/// with the account, so every device shows the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Display {
+    pub text_size: TextSize,
+    pub high_contrast: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TextSize {
+    #[default]
+    Normal,
+    Large,
+    Larger,
+}
+
+impl TextSize {
+    pub const ALL: [TextSize; 3] = [TextSize::Normal, TextSize::Large, TextSize::Larger];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSize::Normal => "normal",
+            TextSize::Large => "large",
+            TextSize::Larger => "larger",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TextSize> {
+        TextSize::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TextSize::Normal => "Normal",
+            TextSize::Large => "Large (125%)",
+            TextSize::Larger => "Larger (150%)",
+        }
+    }
+}
+
 /// An email address as typed, trimmed; compared without case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);

@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use super::{App, Error, Result};
-use crate::account::{self, DisplayName, Email, Password, Role, UserId};
+use crate::account::{self, Display, DisplayName, Email, Password, Role, UserId};
 use crate::store::sessions::{self, Limits};
 use crate::store::throttle;
 use crate::store::tokens::{self, ApiToken, TokenName};
@@ -18,15 +18,21 @@ pub fn session_limits(app: &App) -> Limits {
 
 /// The user of a live session token, if any. Its last-seen time is
 /// refreshed now and then, not on every request.
-pub async fn session_user(app: &App, token: &str) -> Result<Option<User>> {
+pub async fn session_user(app: &App, token: &str) -> Result<Option<(User, Display)>> {
     let now = app.clock.now();
-    let Some((user, stale)) = sessions::find(&app.db, token, now, &session_limits(app)).await? else {
+    let Some((user, display, stale)) = sessions::find(&app.db, token, now, &session_limits(app)).await? else {
         return Ok(None);
     };
     if stale {
         sessions::touch(&app.db, token, now).await?;
     }
-    Ok(Some(user))
+    Ok(Some((user, display)))
+}
+
+/// Remembers how `user` wants pages shown.
+pub async fn set_display(app: &App, user: UserId, display: Display) -> Result<()> {
+    users::set_display(&app.db, user, display).await?;
+    Ok(())
 }
 
 /// The owner of a personal API token, if it is one.

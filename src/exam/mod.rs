@@ -6,12 +6,14 @@
 
 pub mod display;
 pub mod draw;
+pub mod extra_time;
 pub mod kind;
 pub mod mode;
 pub mod scoring;
 
 use serde::{Deserialize, Serialize};
 
+pub use extra_time::ExtraTime;
 pub use kind::{Body, Choice, Pair, Response};
 pub use mode::{FinishReason, Mode, Visibility};
 

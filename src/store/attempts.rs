@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::exam::scoring::{self, Score};
-use crate::exam::{Blueprint, FinishReason, Mode, Response, VersionContent};
+use crate::exam::{Blueprint, ExtraTime, FinishReason, Mode, Response, VersionContent};
 use crate::progress::Confidence;
 
 /// What the learner asked for when starting.
@@ -25,6 +25,10 @@ pub struct Settings {
     /// answer. Absent from attempts stored before it existed: false.
     #[serde(default)]
     pub confidence: bool,
+    /// Mock exam: the extra time the learner chose. Absent from attempts
+    /// stored before it existed: none.
+    #[serde(default)]
+    pub extra_time: ExtraTime,
 }
 
 pub struct NewItem {

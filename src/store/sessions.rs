@@ -6,8 +6,8 @@ use sqlx::PgExecutor;
 use time::{Duration, OffsetDateTime};
 
 use super::users::{User, user_from_row};
-use crate::account::UserId;
 pub use crate::account::new_token;
+use crate::account::{Display, TextSize, UserId};
 
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -31,16 +31,16 @@ pub async fn create(db: impl PgExecutor<'_>, user: UserId, now: OffsetDateTime) 
     Ok(token)
 }
 
-/// The live session's user, and whether its last-seen time is stale enough
-/// to be worth a write.
+/// The live session's user with how they want pages shown, and whether its
+/// last-seen time is stale enough to be worth a write.
 pub async fn find(
     db: impl PgExecutor<'_>,
     token: &str,
     now: OffsetDateTime,
     limits: &Limits,
-) -> sqlx::Result<Option<(User, bool)>> {
+) -> sqlx::Result<Option<(User, Display, bool)>> {
     let row = sqlx::query!(
-        r#"SELECT u.id, u.email, u.display_name, u.role, s.last_seen_at
+        r#"SELECT u.id, u.email, u.display_name, u.role, u.text_size, u.high_contrast, s.last_seen_at
            FROM sessions s JOIN users u ON u.id = s.user_id
            WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"#,
         hash_token(token),
@@ -51,7 +51,10 @@ pub async fn find(
     .await?;
     Ok(row.map(|r| {
         let stale = now - r.last_seen_at > Duration::minutes(5);
-        (user_from_row(r.id, r.email, r.display_name, &r.role), stale)
+        // The column's check constraint allows only the names `parse` reads.
+        let display =
+            Display { text_size: TextSize::parse(&r.text_size).unwrap_or_default(), high_contrast: r.high_contrast };
+        (user_from_row(r.id, r.email, r.display_name, &r.role), display, stale)
     }))
 }
 

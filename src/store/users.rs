@@ -2,7 +2,7 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::account::{DisplayName, Email, Role, UserId};
+use crate::account::{Display, DisplayName, Email, Role, UserId};
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -75,6 +75,18 @@ pub async fn password_hash(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<
 
 pub async fn set_password(db: impl PgExecutor<'_>, id: UserId, password_hash: &str) -> sqlx::Result<()> {
     sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id.0, password_hash).execute(db).await?;
+    Ok(())
+}
+
+pub async fn set_display(db: impl PgExecutor<'_>, id: UserId, display: Display) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET text_size = $2, high_contrast = $3 WHERE id = $1",
+        id.0,
+        display.text_size.as_str(),
+        display.high_contrast
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 

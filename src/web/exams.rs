@@ -16,7 +16,7 @@ use super::session::{Chrome, CurrentUser};
 use super::{AppError, AppState, Result};
 use crate::app::attempts::{self, StartOutcome, StartRequest};
 use crate::app::exams;
-use crate::exam::{Blueprint, Mode};
+use crate::exam::{Blueprint, ExtraTime, Mode};
 use crate::store::attempts::Summary;
 
 pub fn router() -> Router<AppState> {
@@ -31,6 +31,7 @@ struct StartPage {
     tags: Vec<(String, i64)>,
     in_progress: Vec<Summary>,
     error: Option<String>,
+    extra_times: [ExtraTime; 3],
 }
 
 async fn show_exam(
@@ -51,7 +52,7 @@ async fn render_start(
     status: StatusCode,
 ) -> Result<Response> {
     let exams::Overview { exam, tags, in_progress } = exams::overview(state, user, slug).await?;
-    let page = StartPage { chrome, exam: exam.blueprint, tags, in_progress, error };
+    let page = StartPage { chrome, exam: exam.blueprint, tags, in_progress, error, extra_times: ExtraTime::ALL };
     Ok((status, Html(page.render()?)).into_response())
 }
 
@@ -72,12 +73,19 @@ struct StartForm {
     timed: Option<String>,
     real_conditions: Option<String>,
     confidence: Option<String>,
+    #[serde(default)]
+    extra_time: String,
 }
 
 impl StartForm {
     fn parse(self) -> Result<StartRequest> {
         let mode = Mode::parse(&self.mode)
             .ok_or_else(|| AppError::Invalid("Choose a mode: exam, practice, drill or review.".into()))?;
+        let extra_time = match self.extra_time.as_str() {
+            "" => ExtraTime::None,
+            other => ExtraTime::parse(other)
+                .ok_or_else(|| AppError::Invalid(format!("“{other}” is not a choice of extra time.")))?,
+        };
         let count = self.count.trim();
         let count = if count.is_empty() {
             None
@@ -92,6 +100,7 @@ impl StartForm {
             timed: self.timed.is_some(),
             real_conditions: self.real_conditions.is_some(),
             confidence: self.confidence.is_some(),
+            extra_time,
         })
     }
 }

@@ -18,7 +18,7 @@ use super::{AppState, Result};
 use crate::app::attempts::{self, AttemptResult, ResultOutcome};
 use crate::exam::kind::Kind;
 use crate::exam::scoring::{DomainScore, Score};
-use crate::exam::{FinishReason, Visibility};
+use crate::exam::{ExtraTime, FinishReason, Visibility};
 use crate::progress::Confidence;
 use crate::progress::confidence::ConfidenceGroups;
 use crate::store::attempts::Item;
@@ -129,6 +129,8 @@ struct ResultPage {
     scale_max: u32,
     bars: Vec<DomainBar>,
     time_used: String,
+    /// "+30 minutes (160 minutes in all)" when the learner chose extra time.
+    extra_time: Option<String>,
     expired: bool,
     real_conditions: bool,
     unscored: Vec<i32>,
@@ -201,6 +203,10 @@ async fn show_result(
             .collect(),
         score,
         time_used: super::format::duration(attempt.finished_at.unwrap_or(attempt.started_at) - attempt.started_at),
+        extra_time: (attempt.settings.extra_time != ExtraTime::None).then(|| {
+            let e = attempt.settings.extra_time;
+            format!("{} ({} minutes in all)", e.label(), e.minutes(b.time_limit_minutes))
+        }),
         expired: attempt.finished_reason == Some(FinishReason::Expired),
         real_conditions: attempt.settings.real_conditions,
         unscored: items.iter().filter(|i| !i.scored).map(|i| i.position).collect(),

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::cookies::{self, CookieConfig};
 use super::csrf::CsrfToken;
 use super::{ApiError, AppError, AppState};
-use crate::account::Role;
+use crate::account::{Display, Role};
 use crate::app::accounts;
 use crate::store::users::User;
 
@@ -17,6 +17,7 @@ use crate::store::users::User;
 pub struct Session {
     pub user: User,
     pub token: String,
+    pub display: Display,
 }
 
 #[derive(Debug, Clone)]
@@ -30,7 +31,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let mut session = None;
     if let Some(token) = token {
         match accounts::session_user(&state, &token).await {
-            Ok(user) => session = user.map(|user| Session { user, token }),
+            Ok(user) => session = user.map(|(user, display)| Session { user, token, display }),
             // The API answers every error as a problem document, this one too.
             Err(e) if req.uri().path().starts_with("/api/") => return ApiError::from(e).into_response(),
             Err(e) => return AppError::from(e).into_response(),
@@ -73,6 +74,8 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub user: Option<User>,
+    /// How the account wants pages shown; the default when logged out.
+    pub display: Display,
     pub csrf: String,
     pub assets: &'static str,
 }
@@ -88,6 +91,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state).await?;
-        Ok(Chrome { user: resolved(parts).map(|s| s.user), csrf, assets: super::assets::version() })
+        let session = resolved(parts);
+        let display = session.as_ref().map(|s| s.display).unwrap_or_default();
+        Ok(Chrome { user: session.map(|s| s.user), display, csrf, assets: super::assets::version() })
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a real port against a real
 //! PostgreSQL, a fresh database per test.
 
+mod accommodations;
 mod accounts;
 mod api;
 mod bank;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::app::{App, Result, progress};
 use crate::exam::draw::{self, Request};
-use crate::exam::{Blueprint, Mode};
+use crate::exam::{Blueprint, ExtraTime, Mode};
 use crate::store::attempts::{self, NewAttempt, NewItem, Settings};
 use crate::store::exams::{self, Exam};
 
@@ -40,6 +40,9 @@ pub struct StartRequest {
     /// sure"). Practice, drill and review always offer the mark.
     #[serde(default)]
     pub confidence: bool,
+    /// Mock exam: extra time, as real exams grant it.
+    #[serde(default)]
+    pub extra_time: ExtraTime,
 }
 
 /// Why an attempt was not started; the learner can fix each.
@@ -170,8 +173,9 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
         })
         .collect();
     let now = app.clock.now();
+    let extra_time = if req.mode == Mode::Exam { req.extra_time } else { ExtraTime::None };
     let minutes = if req.mode == Mode::Exam {
-        i64::from(b.time_limit_minutes)
+        i64::from(extra_time.minutes(b.time_limit_minutes))
     } else {
         // The exam's pace, rounded up to whole minutes.
         (u64::from(b.time_limit_minutes) * items.len() as u64).div_ceil(u64::from(b.question_count.max(1))) as i64
@@ -188,6 +192,7 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
             timed: plan.timed,
             real_conditions: req.mode == Mode::Exam && req.real_conditions,
             confidence: req.mode == Mode::Exam && req.confidence,
+            extra_time,
         },
         seed,
         started_at: now,

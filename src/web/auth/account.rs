@@ -1,4 +1,4 @@
-//! The account page: API tokens and the password change.
+//! The account page: how pages are shown, API tokens and the password change.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,14 +8,14 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{redirect_with_session, render};
-use crate::account::{self, Password};
+use crate::account::{self, Display, Password, TextSize};
 use crate::app::accounts;
 use crate::store::tokens::TokenName;
 use crate::store::users::User;
 use crate::web::form::{AppForm, FieldErrors};
 use crate::web::format::utc_minute;
 use crate::web::session::{Chrome, CurrentUser};
-use crate::web::{AppState, Result};
+use crate::web::{AppError, AppState, Result};
 
 #[derive(Template)]
 #[template(path = "auth/account.html")]
@@ -30,6 +30,7 @@ struct AccountPage {
     token_name: String,
     errors: FieldErrors,
     token_name_max: usize,
+    text_sizes: [TextSize; 3],
 }
 
 /// A token as the list shows it.
@@ -58,6 +59,7 @@ struct AccountExtras {
 pub(super) struct AccountQuery {
     changed: Option<String>,
     revoked: Option<String>,
+    display: Option<String>,
 }
 
 pub(super) async fn show_account(
@@ -78,6 +80,8 @@ pub(super) async fn show_account(
             }
             _ => "Your password was changed. Other devices have been logged out.",
         })
+    } else if q.display.is_some() {
+        Some("Saved: every page now shows with your text size and contrast, on every device you log in on.")
     } else if q.revoked.is_some() {
         Some("The token was revoked. Anything still using it is refused from now on.")
     } else {
@@ -104,10 +108,39 @@ async fn render_account(
         })
         .collect();
     let AccountExtras { notice, new_token, token_name, errors } = extras;
-    let page =
-        AccountPage { chrome, user, notice, tokens, new_token, token_name, errors, token_name_max: TokenName::MAX };
+    let page = AccountPage {
+        chrome,
+        user,
+        notice,
+        tokens,
+        new_token,
+        token_name,
+        errors,
+        token_name_max: TokenName::MAX,
+        text_sizes: TextSize::ALL,
+    };
     // The page may hold a new token's secret: no cache may keep it.
     Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(page.render()?)).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct DisplayForm {
+    #[serde(default)]
+    text_size: String,
+    high_contrast: Option<String>,
+}
+
+pub(super) async fn set_display(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    AppForm(form): AppForm<DisplayForm>,
+) -> Result<Response> {
+    let text_size = TextSize::parse(&form.text_size).ok_or_else(|| {
+        AppError::Invalid(format!("“{}” is not a text size: choose normal, large or larger.", form.text_size))
+    })?;
+    let display = Display { text_size, high_contrast: form.high_contrast.is_some() };
+    accounts::set_display(&state, session.user.id, display).await?;
+    Ok(Redirect::to("/account?display=saved").into_response())
 }
 
 #[derive(Deserialize)]

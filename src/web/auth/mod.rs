@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(register::show_register).post(register::register))
         .route("/logout", post(login::log_out))
         .route("/account", get(account::show_account))
+        .route("/account/display", post(account::set_display))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/account/password", get(account::show_password).post(account::change_password))

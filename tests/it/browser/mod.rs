@@ -16,6 +16,7 @@ mod learner;
 mod web;
 
 mod accessibility;
+mod accommodations;
 mod autosave;
 mod confidence;
 mod exam_screen;
