@@ -219,7 +219,7 @@ async fn show_misses(
         .misses
         .into_iter()
         .map(|e| MissRow {
-            href: format!("/attempts/{}/result#item-{}", e.miss.attempt_id, e.miss.position),
+            href: format!("/attempts/{0}/result?item={1}#item-{1}", e.miss.attempt_id, e.miss.position),
             day: utc_day(e.miss.finished_at),
             exam_title: e.miss.exam_title,
             position: e.miss.position,

@@ -17,6 +17,7 @@ pub mod home;
 pub mod limit;
 mod misses;
 mod outcomes;
+pub mod paging;
 pub mod progress;
 mod reports;
 pub mod results;

@@ -1,5 +1,6 @@
 //! The result of a finished attempt: the estimated scaled score, pass or
-//! fail, a bar per domain, then every item with its key and explanations.
+//! fail, a bar per domain, then every item with its key and explanations,
+//! [`PER_PAGE`] at a time so that the page stays light on a slow phone.
 
 use askama::Template;
 use axum::Router;
@@ -12,9 +13,10 @@ use uuid::Uuid;
 use super::attempts::view::ItemView;
 use super::misses::ItemNotes;
 use super::outcomes::item_notice;
+use super::paging::Paging;
 use super::reports::ItemReports;
 use super::session::{Chrome, CurrentUser};
-use super::{AppState, Result};
+use super::{AppError, AppState, Result};
 use crate::app::attempts::{self, AttemptResult, ResultOutcome};
 use crate::exam::kind::Kind;
 use crate::exam::scoring::{DomainScore, Score};
@@ -34,8 +36,22 @@ struct Filter {
     show: Option<String>,
     domain: Option<String>,
     notice: Option<String>,
-    /// The item a notice is about (a note saved, a report sent).
+    /// The item a notice is about (a note saved, a report sent), or to
+    /// jump to: the page shown is the one that holds it.
     item: Option<String>,
+    page: Option<String>,
+}
+
+/// Questions per page of the review: with their explanations, ten make a
+/// page of about 40 KB instead of 230 KB for a whole mock.
+pub const PER_PAGE: usize = 10;
+
+/// One question in the index of the review: its number and verdict, and
+/// the link to the page that shows it.
+pub struct IndexEntry {
+    pub position: i32,
+    pub correct: bool,
+    pub href: String,
 }
 
 /// The four groups of certainty-based practice, as the result page names
@@ -135,8 +151,14 @@ struct ResultPage {
     real_conditions: bool,
     unscored: Vec<i32>,
     items: Vec<ItemView>,
-    shown: usize,
+    /// The questions the filter keeps, of `total`.
+    matching: usize,
     total: usize,
+    paging: Paging,
+    /// Every question the filter keeps, linking to the page it is on.
+    index: Vec<IndexEntry>,
+    /// `show=…&domain=…&` as the filter stands, for the page links.
+    query: String,
     show: String,
     domain: String,
     domains: Vec<String>,
@@ -148,6 +170,22 @@ struct ResultPage {
     confidence: Vec<GroupRow>,
     /// Marked items of all.
     marked: u32,
+}
+
+/// `show=…&domain=…&` for the filter as it stands (empty when none), to
+/// which a page link adds its own part.
+fn filter_query(show: &str, domain: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [("show", show), ("domain", domain)] {
+        if !value.is_empty() {
+            query.append_pair(name, value);
+        }
+    }
+    let mut query = query.finish();
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query
 }
 
 async fn show_result(
@@ -164,7 +202,7 @@ async fn show_result(
     let show = filter.show.unwrap_or_default();
     let domain = filter.domain.unwrap_or_default();
     let visibility = Visibility::of(attempt.mode, true, true);
-    let views: Vec<ItemView> = items
+    let matching: Vec<&Item> = items
         .iter()
         .filter(|i| match show.as_str() {
             "incorrect" => i.correct != Some(true),
@@ -175,6 +213,29 @@ async fn show_result(
             },
         })
         .filter(|i| domain.is_empty() || i.domain == domain)
+        .collect();
+    let paging = match (filter.page.as_deref(), filter.item.as_deref().and_then(|n| n.parse::<i32>().ok())) {
+        (Some(page), _) => {
+            let page = page.trim().parse().map_err(|_| AppError::Invalid(format!("“{page}” is not a page number.")))?;
+            Paging::new(matching.len(), PER_PAGE, page)
+        }
+        (None, Some(n)) => match matching.iter().position(|i| i.position == n) {
+            Some(index) => Paging::holding(matching.len(), PER_PAGE, index),
+            None => Paging::new(matching.len(), PER_PAGE, 1),
+        },
+        (None, None) => Paging::new(matching.len(), PER_PAGE, 1),
+    };
+    let query = filter_query(&show, &domain);
+    let index = matching
+        .iter()
+        .map(|i| IndexEntry {
+            position: i.position,
+            correct: i.correct == Some(true),
+            href: format!("?{query}item={0}#item-{0}", i.position),
+        })
+        .collect();
+    let views: Vec<ItemView> = matching[paging.start..paging.end]
+        .iter()
         .filter_map(|i| {
             versions.get(&i.version_id).map(|v| ItemView::new(i, v, visibility, attempt.offers_confidence()))
         })
@@ -210,8 +271,11 @@ async fn show_result(
         expired: attempt.finished_reason == Some(FinishReason::Expired),
         real_conditions: attempt.settings.real_conditions,
         unscored: items.iter().filter(|i| !i.scored).map(|i| i.position).collect(),
-        shown: views.len(),
+        matching: matching.len(),
         total: items.len(),
+        paging,
+        index,
+        query,
         items: views,
         show,
         domain,

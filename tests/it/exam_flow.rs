@@ -69,14 +69,13 @@ async fn a_whole_mock_exam_is_answered_submitted_and_scored_by_domain() {
         let right = right_per_domain.get(d).copied().unwrap_or(0);
         assert!(result.contains(&format!("{right}/{} ·", total as u32)), "{d} bar shows {right}/{total}");
     }
-    assert_eq!(result.matches("class=\"card result-item").count(), 65, "every item is reviewed");
+    assert_eq!(result.matches("class=\"card result-item").count(), 10, "ten questions a page");
+    assert_eq!(app.reviewed(id, "").await, (1..=65).collect::<Vec<_>>(), "every item is reviewed, in order");
     assert!(result.contains("class=\"md explanation\""), "with its explanation");
     assert!(result.contains("Correct answer."), "and why each option is right or wrong");
 
-    let incorrect = app.get_text(&format!("/attempts/{id}/result?show=incorrect")).await;
-    assert_eq!(incorrect.matches("class=\"card result-item").count(), 65 - 21);
-    let d3 = app.get_text(&format!("/attempts/{id}/result?domain=D3")).await;
-    assert_eq!(d3.matches("class=\"card result-item").count(), 14);
+    assert_eq!(app.reviewed(id, "show=incorrect").await.len(), 65 - 21);
+    assert_eq!(app.reviewed(id, "domain=D3").await.len(), 14);
 }
 
 #[tokio::test]
@@ -364,7 +363,12 @@ async fn real_exam_conditions_mix_in_unscored_items_named_afterwards() {
     let result = app.get_text(&format!("/attempts/{id}/result")).await;
     assert!(result.contains("15 items were unscored"));
     assert!(result.contains("of 50 scored items"));
-    assert_eq!(result.matches("<span class=\"badge\">unscored</span>").count(), 15);
+    let mut badges = 0;
+    for page in 1..=7 {
+        let html = app.get_text(&format!("/attempts/{id}/result?page={page}")).await;
+        badges += html.matches("<span class=\"badge\">unscored</span>").count();
+    }
+    assert_eq!(badges, 15, "each unscored item is marked on its page");
 }
 
 #[tokio::test]
@@ -441,4 +445,36 @@ async fn four_mocks_in_a_row_draw_260_distinct_questions_on_the_blueprint() {
         app.submit(id).await;
     }
     assert_eq!(seen.len(), 260);
+}
+
+#[tokio::test]
+async fn the_result_reviews_ten_questions_a_page_and_every_link_keeps_the_filter() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let id = app.start(&[("mode", "exam")]).await;
+    app.submit(id).await;
+    let first = app.get_text(&format!("/attempts/{id}/result")).await;
+    assert!(first.contains("<span class=\"number\">100</span>"), "the score comes first, on every page");
+    assert!(first.contains("id=\"item-10\"") && !first.contains("id=\"item-11\""));
+    assert_eq!(first.matches("aria-label=\"Question ").count(), 65, "the index names every question");
+    let mut whole = first.len();
+    for page in 2..=7 {
+        whole += app.get_text(&format!("/attempts/{id}/result?page={page}")).await.len();
+    }
+    assert!(first.len() * 4 < whole, "a page is a fraction of the whole review: {} of {whole} bytes", first.len());
+
+    // A jump to a question (from the index, the unscored list, a note
+    // saved) opens the page that holds it.
+    let jump = app.get_text(&format!("/attempts/{id}/result?item=37")).await;
+    assert!(jump.contains("id=\"item-37\"") && jump.contains("aria-current=\"page\">4<"), "page 4 of 7");
+    let filtered = app.get_text(&format!("/attempts/{id}/result?show=incorrect&domain=D1&page=2")).await;
+    let prev = "href=\"?show=incorrect&#38;domain=D1&#38;page=1#items-heading\" rel=\"prev\"";
+    assert!(filtered.contains(prev), "{}", &filtered[filtered.find("class=\"pager\"").unwrap_or(0)..][..400]);
+    assert!(filtered.contains("href=\"?show=incorrect&#38;domain=D1&#38;item="), "the index keeps the filter");
+    let past_the_end = app.get_text(&format!("/attempts/{id}/result?page=99")).await;
+    assert!(past_the_end.contains("id=\"item-65\""), "a page past the end is the last");
+
+    let refused = app.get(&format!("/attempts/{id}/result?page=two")).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("“two” is not a page number."));
 }

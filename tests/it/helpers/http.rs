@@ -126,6 +126,33 @@ impl Browser {
         id.parse().expect("a uuid")
     }
 
+    /// The questions the result page reviews under `filter` (`show=…` or
+    /// empty), walking its pages: each question's number, in page order.
+    /// Fails if a page holds more than ten or a question twice.
+    pub async fn reviewed(&self, attempt: uuid::Uuid, filter: &str) -> Vec<i32> {
+        let mut seen = Vec::new();
+        for page in 1.. {
+            let html = self.get_text(&format!("/attempts/{attempt}/result?{filter}&page={page}")).await;
+            let on_page: Vec<i32> = html
+                .split("class=\"card result-item")
+                .skip(1)
+                .map(|a| {
+                    let id = a.split("id=\"item-").nth(1).expect("an article id");
+                    id[..id.find('"').unwrap()].parse().expect("item-<n>")
+                })
+                .collect();
+            assert!(on_page.len() <= 10, "page {page} holds {} questions", on_page.len());
+            for n in &on_page {
+                assert!(!seen.contains(n), "question {n} on two pages");
+            }
+            seen.extend(on_page);
+            if !html.contains("rel=\"next\"") {
+                return seen;
+            }
+        }
+        unreachable!()
+    }
+
     /// Saves as the autosave script does: JSON with the token in a header.
     pub async fn save_json(&self, attempt: uuid::Uuid, n: i32, body: serde_json::Value) -> Response {
         let token = self.csrf().await;
