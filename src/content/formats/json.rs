@@ -374,5 +374,6 @@ pub fn read(text: &str) -> ReadSet {
     set
 }
 
+// `pub(crate)`: the other formats' no-panic tests share its `mutate`.
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

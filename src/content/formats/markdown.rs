@@ -4,8 +4,6 @@
 //! formats (option counts, a rationale everywhere, one-line options), so a
 //! question that breaks them is left out of the file and named.
 
-use std::collections::HashSet;
-
 use super::{Problem, ReadQuestion, ReadSet, Written};
 use crate::content::parse::parse_file;
 use crate::exam::{Body, CaseStudy, Choice, Question};
@@ -40,45 +38,34 @@ pub fn read(text: &str) -> ReadSet {
     }
 }
 
-/// Questions in their order; each case study just before its first
-/// question, case studies without questions at the end.
+/// Case studies first, then the questions, each in the order given.
 pub fn write(questions: &[Question], cases: &[CaseStudy]) -> Written {
     let mut out = Written::default();
-    let mut written: HashSet<&str> = HashSet::new();
-    for q in questions {
-        let case = match &q.case {
-            None => None,
-            Some(id) => match cases.iter().find(|c| &c.id == id) {
-                Some(case) => Some(case),
-                None => {
-                    out.losses.push((q.id.clone(), format!("its case study `{id}` is not in the set")));
-                    continue;
-                }
-            },
-        };
-        if let Some(case) = case
-            && !written.contains(case.id.as_str())
-            && let Err(reason) = holds_case(case)
-        {
-            out.losses.push((q.id.clone(), format!("its case study `{}` cannot be written: {reason}", case.id)));
-            continue;
-        }
-        let block = question_block(q);
-        if let Err(reason) = holds(q, &block) {
-            out.losses.push((q.id.clone(), reason));
-            continue;
-        }
-        if let Some(case) = case
-            && written.insert(case.id.as_str())
-        {
-            out.text.push_str(&case_block(case));
-        }
-        out.text.push_str(&block);
-    }
-    for case in cases.iter().filter(|c| !written.contains(c.id.as_str())) {
+    let mut unwritable: Vec<(&str, String)> = Vec::new();
+    for case in cases {
         match holds_case(case) {
             Ok(()) => out.text.push_str(&case_block(case)),
-            Err(reason) => out.losses.push((case.id.clone(), format!("the case study cannot be written: {reason}"))),
+            Err(reason) => {
+                out.losses.push((case.id.clone(), format!("the case study cannot be written: {reason}")));
+                unwritable.push((case.id.as_str(), reason));
+            }
+        }
+    }
+    for q in questions {
+        if let Some(id) = &q.case {
+            if let Some((_, reason)) = unwritable.iter().find(|(c, _)| c == id) {
+                out.losses.push((q.id.clone(), format!("its case study `{id}` cannot be written: {reason}")));
+                continue;
+            }
+            if !cases.iter().any(|c| &c.id == id) {
+                out.losses.push((q.id.clone(), format!("its case study `{id}` is not in the set")));
+                continue;
+            }
+        }
+        let block = question_block(q);
+        match holds(q, &block) {
+            Ok(()) => out.text.push_str(&block),
+            Err(reason) => out.losses.push((q.id.clone(), reason)),
         }
     }
     out
