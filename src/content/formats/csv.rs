@@ -206,10 +206,21 @@ pub fn read(text: &str) -> ReadSet {
             return set;
         }
     };
-    let mut rows = Vec::new();
+    // The csv crate's line count skips blank lines and some line breaks
+    // inside quotes; its byte offset is exact, so the line is counted from
+    // it, onward from the previous record's.
+    let (mut counted_to, mut line) = (0, 1);
+    let mut rows: Vec<(StringRecord, usize)> = Vec::new();
     for record in records {
         match record {
-            Ok(record) => rows.push(record),
+            Ok(record) => {
+                let byte = record.position().map_or(0, |p| p.byte() as usize).clamp(counted_to, text.len());
+                let rest = &text.as_bytes()[byte..];
+                let start = byte + rest.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                line += text.as_bytes()[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+                counted_to = start;
+                rows.push((record, line));
+            }
             Err(e) => {
                 // Reading from a `&str`, only a broken record can get here.
                 let line = e.position().map_or(1, |p| p.line() as usize);
@@ -218,16 +229,9 @@ pub fn read(text: &str) -> ReadSet {
             }
         }
     }
-    // The csv crate's line count skips blank lines and some line breaks
-    // inside quotes; its byte offset is exact, so the line comes from it.
-    let line_of = |r: &StringRecord| {
-        let byte = r.position().map_or(0, |p| p.byte() as usize).min(text.len());
-        let blank = text[byte..].len() - text[byte..].trim_start_matches(['\r', '\n']).len();
-        text.as_bytes()[..byte + blank].iter().filter(|&&b| b == b'\n').count() + 1
-    };
     // Case study rows first, so questions may come before their case.
-    for record in &rows {
-        let mut row = Row { record, columns: &columns, line: line_of(record), problems: Vec::new() };
+    for (record, line) in &rows {
+        let mut row = Row { record, columns: &columns, line: *line, problems: Vec::new() };
         if row.get("kind").eq_ignore_ascii_case("case") {
             if let Some(case) = read_case(&mut row) {
                 set.cases.push(case);
@@ -235,8 +239,8 @@ pub fn read(text: &str) -> ReadSet {
             set.problems.append(&mut row.problems);
         }
     }
-    for record in &rows {
-        let mut row = Row { record, columns: &columns, line: line_of(record), problems: Vec::new() };
+    for (record, line) in &rows {
+        let mut row = Row { record, columns: &columns, line: *line, problems: Vec::new() };
         if row.is_blank() || row.get("kind").eq_ignore_ascii_case("case") {
             continue;
         }
