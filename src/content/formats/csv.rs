@@ -1,7 +1,8 @@
 //! CSV as an instructor makes it in a spreadsheet (docs/formats/csv.md): a
-//! header row, then one question per row, with option, rationale and key
-//! columns; case studies are rows of kind `case`. Comma, semicolon
-//! (European Excel) and tab separated files are all read.
+//! header row, then one question per row. It stays whole: the reader and
+//! the writer of one column layout must agree cell by cell (key letters,
+//! `prompt => answer`, the `'` before a formula), and read best side by side.
+//! Case studies are rows of kind `case`; `,`, `;` and tab files are read.
 
 use std::collections::HashMap;
 
@@ -173,8 +174,12 @@ fn parse_key(key: &str) -> Result<Vec<usize>, String> {
     Ok(out)
 }
 
-fn letter(index: usize) -> char {
-    (b'A' + index as u8) as char
+/// An option's letter, `A` for the first; past `Z` its number.
+fn letter(index: usize) -> String {
+    match u8::try_from(index) {
+        Ok(i) if i < 26 => ((b'A' + i) as char).to_string(),
+        _ => (index + 1).to_string(),
+    }
 }
 
 fn list(value: &str, separators: &[char]) -> Vec<String> {
@@ -468,11 +473,11 @@ fn loss(q: &Question) -> Option<String> {
 fn question_row(q: &Question) -> Vec<String> {
     let (options, key): (Vec<(String, String)>, String) = match &q.body {
         Body::Single { options, key } => {
-            (options.iter().map(|o| (o.text.clone(), o.rationale.clone())).collect(), letter(*key).to_string())
+            (options.iter().map(|o| (o.text.clone(), o.rationale.clone())).collect(), letter(*key))
         }
         Body::Multiple { options, key } => (
             options.iter().map(|o| (o.text.clone(), o.rationale.clone())).collect(),
-            key.iter().map(|&k| letter(k).to_string()).collect::<Vec<_>>().join(","),
+            key.iter().map(|&k| letter(k)).collect::<Vec<_>>().join(","),
         ),
         Body::Ordering { steps } => {
             (steps.iter().map(|o| (o.text.clone(), o.rationale.clone())).collect(), String::new())

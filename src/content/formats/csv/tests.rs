@@ -145,6 +145,10 @@ fn errors_name_their_column_and_the_line_the_row_starts_at() {
     let key_column = Some(FIXED.len() + 2 * OPTION_COLUMNS + 1);
     assert_eq!(problems_of(&single("D")), [(2, key_column, "`key`: `D` names no option: there are 3 options".into())]);
     assert_eq!(
+        problems_of(&single("300")),
+        [(2, key_column, "`key`: `300` names no option: there are 3 options".into())]
+    );
+    assert_eq!(
         problems_of(&single("B or C")),
         [(2, key_column, "`key`: `or` is not an option letter: write `B`, or `A,C` for several".into())]
     );
