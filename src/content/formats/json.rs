@@ -247,23 +247,41 @@ fn message(e: &serde_json::Error) -> String {
 
 /// Where `raw` (a slice of `text`) starts, and an error inside `raw` moved
 /// to its place in `text`.
-struct Located {
+struct Located<'a> {
+    raw: &'a str,
     line: usize,
     column: usize,
 }
 
-impl Located {
-    fn of(text: &str, raw: &RawValue) -> Located {
+impl<'a> Located<'a> {
+    fn of(text: &str, raw: &'a RawValue) -> Located<'a> {
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
         let (line, column) = position(text, offset);
-        Located { line, column }
+        Located { raw: raw.get(), line, column }
     }
 
+    /// serde reads a `body` whole before it knows its kind, so its errors
+    /// inside a body point at the body's end; an unknown field is found by
+    /// its name instead, which is where the author must look.
     fn error(&self, e: &serde_json::Error) -> super::Problem {
-        let line = self.line + e.line().max(1) - 1;
-        let column = if e.line() <= 1 { self.column + e.column().max(1) - 1 } else { e.column() };
-        super::Problem::error(line, message(e)).at_column(column)
+        let message = message(e);
+        let (line, column) = match unknown_field(&message).and_then(|name| key_offset(self.raw, name)) {
+            Some(offset) => position(self.raw, offset),
+            None => (e.line().max(1), e.column().max(1)),
+        };
+        let column = if line == 1 { self.column + column - 1 } else { column };
+        super::Problem::error(self.line + line - 1, message).at_column(column)
     }
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    message.strip_prefix("unknown field `")?.split('`').next()
+}
+
+/// Where `"name":` is in a JSON text.
+fn key_offset(json: &str, name: &str) -> Option<usize> {
+    let quoted = format!("\"{name}\"");
+    json.match_indices(&quoted).map(|(i, _)| i).find(|&i| json[i + quoted.len()..].trim_start().starts_with(':'))
 }
 
 fn article(word: &str) -> &'static str {

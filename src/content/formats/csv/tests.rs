@@ -340,3 +340,13 @@ fn no_input_makes_the_reader_panic() {
         let _ = read(&text);
     }
 }
+
+#[test]
+fn the_example_in_the_documentation_reads_without_problems() {
+    let doc = include_str!("../../../../docs/formats/csv.md");
+    let example = doc.split("```csv\n").nth(1).and_then(|s| s.split("```").next()).expect("a csv example");
+    let set = read(example);
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    assert_eq!(set.questions.len(), 2);
+    assert_eq!(example.lines().nth(1), template().lines().nth(1), "the first row is the template's");
+}

@@ -87,7 +87,7 @@ fn an_unknown_field_is_an_error_at_its_line_and_column() {
     let text = REALISTIC.replace("\"difficulty\": \"hard\",", "\"difficulty\": \"hard\", \"level\": 3,");
     let set = read(&text);
     let e = set.problems.iter().find(|p| p.severity == Severity::Error).expect("an error");
-    assert_eq!((e.line, e.column), (34, Some(35)));
+    assert_eq!((e.line, e.column), (34, Some(29)), "at the field's name");
     assert!(e.message.starts_with("unknown field `level`, expected one of"), "{}", e.message);
     assert_eq!(e.question.as_deref(), Some("cs-grocery-ingest"));
     assert_eq!(set.questions.len(), 3, "the other questions are still read");
@@ -274,4 +274,17 @@ pub(crate) fn mutate(rng: &mut ChaCha8Rng, valid: &str, syntax: &[&str]) -> Stri
         }
     }
     text
+}
+
+#[test]
+fn an_unknown_field_inside_a_body_or_option_is_located_too() {
+    let text = REALISTIC.replacen("\"key\": 1", "\"key\": 1, \"shuffle\": false", 1);
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].2.starts_with("unknown field `shuffle`"), "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (28, Some(19)), "{e:?}");
+    let text = REALISTIC.replacen("\"rationale\": \"60 s and 6 MB limits.\"", "\"correct\": false", 1);
+    let e = errors(&text);
+    assert!(e[0].2.starts_with("unknown field `correct`"), "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (24, Some(45)), "{e:?}");
 }
