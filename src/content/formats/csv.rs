@@ -542,6 +542,12 @@ pub fn write(questions: &[Question], cases: &[CaseStudy]) -> Written {
         }
     }
     for q in questions {
+        if let Some(id) = &q.case
+            && !cases.iter().any(|c| &c.id == id)
+        {
+            losses.push((q.id.clone(), format!("its case study `{id}` is not in the set")));
+            continue;
+        }
         match loss(q) {
             Some(why) => losses.push((q.id.clone(), why)),
             None => rows.push(question_row(q)),

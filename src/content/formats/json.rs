@@ -212,7 +212,17 @@ impl From<QuestionFile> for Question {
     }
 }
 
+/// Every question and case study, except a question whose case study is
+/// not among `cases` (the reader would refuse it): left out and named.
 pub fn write(questions: &[Question], cases: &[CaseStudy]) -> Written {
+    let (whole, orphans): (Vec<&Question>, Vec<&Question>) =
+        questions.iter().partition(|q| q.case.as_ref().is_none_or(|id| cases.iter().any(|c| &c.id == id)));
+    let losses = orphans
+        .iter()
+        .map(|q| {
+            (q.id.clone(), format!("its case study `{}` is not in the set", q.case.as_deref().unwrap_or_default()))
+        })
+        .collect();
     let envelope = EnvelopeOut {
         format: FORMAT,
         version: VERSION,
@@ -220,11 +230,11 @@ pub fn write(questions: &[Question], cases: &[CaseStudy]) -> Written {
             .iter()
             .map(|c| CaseFile { id: c.id.clone(), title: c.title.clone(), scenario: c.scenario.clone() })
             .collect(),
-        questions: questions.iter().map(QuestionFile::from).collect(),
+        questions: whole.into_iter().map(QuestionFile::from).collect(),
     };
     let mut text = serde_json::to_string_pretty(&envelope).expect("plain structs of strings always serialize");
     text.push('\n');
-    Written { text, losses: Vec::new() }
+    Written { text, losses }
 }
 
 /// 1-based line and column of a byte offset.

@@ -281,7 +281,7 @@ fn the_whole_bank_round_trips_identically() {
 
 #[test]
 fn what_the_layout_cannot_carry_is_left_out_and_named() {
-    let (mut qs, _) = testing::generated(3, 8);
+    let (mut qs, cs) = testing::generated(3, 8);
     qs[0].tags = vec!["a,b".into()];
     qs[1].references = vec!["https://x.test/a b".into()];
     qs[3].explanation = " padded".into();
@@ -290,16 +290,18 @@ fn what_the_layout_cannot_carry_is_left_out_and_named() {
     let Body::Multiple { options, .. } = &mut qs[4].body else { panic!("gen-5 is multiple") };
     options.extend((0..4).map(|i| Choice { text: format!("more {i}"), rationale: "r".into() }));
     qs[5].id = "Not a slug".into();
-    let written = write(&qs, &[]);
+    qs[7].case = Some("cs-nowhere".into());
+    let written = write(&qs, &cs);
     let lost: Vec<(&str, &str)> = written.losses.iter().map(|(id, why)| (id.as_str(), why.as_str())).collect();
-    assert_eq!(lost.len(), 6, "{lost:#?}");
+    assert_eq!(lost.len(), 7, "{lost:#?}");
     assert_eq!(lost[0], ("gen-1", "the tag `a,b` holds a comma or spaces at its ends"));
     assert_eq!(lost[1], ("gen-2", "the reference `https://x.test/a b` holds a space or ends with a comma"));
     assert_eq!(lost[2], ("gen-3", "a prompt holds `=>`, which the layout puts between prompt and answer"));
     assert_eq!(lost[3], ("gen-4", "the text `padded` begins or ends with spaces, which a cell does not keep"));
     assert!(lost[4].1.starts_with("it has 1"), "{}", lost[4].1);
     assert_eq!(lost[5], ("Not a slug", "its id `Not a slug` is not a slug and would be read back changed"));
-    assert_eq!(questions(&read(&written.text)), qs[6..]);
+    assert_eq!(lost[6], ("gen-8", "its case study `cs-nowhere` is not in the set"));
+    assert_eq!(questions(&read(&written.text)), qs[6..7]);
 }
 
 #[test]

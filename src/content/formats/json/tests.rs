@@ -288,3 +288,17 @@ fn an_unknown_field_inside_a_body_or_option_is_located_too() {
     assert!(e[0].2.starts_with("unknown field `correct`"), "{e:?}");
     assert_eq!((e[0].0, e[0].1), (24, Some(45)), "{e:?}");
 }
+
+#[test]
+fn a_question_whose_case_study_is_missing_is_left_out_and_named() {
+    let (qs, cs) = testing::generated(2, 20);
+    let orphan = qs.iter().find(|q| q.case.is_some()).expect("a case question").clone();
+    let written = write(&qs, &cs[..0]);
+    assert!(written.losses.contains(&(
+        orphan.id.clone(),
+        format!("its case study `{}` is not in the set", orphan.case.as_deref().unwrap_or_default())
+    )));
+    let set = read(&written.text);
+    assert!(!set.has_errors(), "{:?}", set.problems);
+    assert!(!questions(&set).contains(&orphan));
+}
