@@ -1,9 +1,8 @@
 //! Our JSON format (docs/formats/json.md, schema in
-//! docs/formats/questions.schema.json): every field of every question and
-//! case study, in a versioned envelope. Lossless both ways.
-//!
-//! The file's shape is declared here, apart from the exam model, so that
-//! renaming a field of `Question` can never change the format silently.
+//! docs/formats/questions.schema.json): every question and case study field
+//! in a versioned envelope, lossless. It stays whole: the file's shape, its
+//! reader and its writer are one format. The shape is declared here, apart
+//! from the exam model, so renaming a field of `Question` cannot change it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
