@@ -211,29 +211,7 @@ pub fn read(text: &str) -> ReadSet {
             return set;
         }
     };
-    // The csv crate's line count skips blank lines and some line breaks
-    // inside quotes; its byte offset is exact, so the line is counted from
-    // it, onward from the previous record's.
-    let (mut counted_to, mut line) = (0, 1);
-    let mut rows: Vec<(StringRecord, usize)> = Vec::new();
-    for record in records {
-        match record {
-            Ok(record) => {
-                let byte = record.position().map_or(0, |p| p.byte() as usize).clamp(counted_to, text.len());
-                let rest = &text.as_bytes()[byte..];
-                let start = byte + rest.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
-                line += text.as_bytes()[counted_to..start].iter().filter(|&&b| b == b'\n').count();
-                counted_to = start;
-                rows.push((record, line));
-            }
-            Err(e) => {
-                // Reading from a `&str`, only a broken record can get here.
-                let line = e.position().map_or(1, |p| p.line() as usize);
-                set.problems.push(Problem::error(line, format!("this row cannot be read: {e}")));
-                break;
-            }
-        }
-    }
+    let rows = rows_with_lines(text, records, &mut set.problems);
     // Case study rows first, so questions may come before their case.
     for (record, line) in &rows {
         let mut row = Row { record, columns: &columns, line: *line, problems: Vec::new() };
@@ -283,6 +261,37 @@ pub fn read(text: &str) -> ReadSet {
         set.problems.push(Problem::error(1, "no questions found: after the header, write one question per row"));
     }
     set
+}
+
+/// The data rows, each with the line it starts at. The csv crate's own
+/// line count skips blank lines and some line breaks inside quotes; its byte
+/// offset is exact, so lines are counted from it, onward from the row before.
+fn rows_with_lines(
+    text: &str,
+    records: impl Iterator<Item = ::csv::Result<StringRecord>>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(StringRecord, usize)> {
+    let (mut counted_to, mut line) = (0, 1);
+    let mut rows = Vec::new();
+    for record in records {
+        match record {
+            Ok(record) => {
+                let byte = record.position().map_or(0, |p| p.byte() as usize).clamp(counted_to, text.len());
+                let rest = &text.as_bytes()[byte..];
+                let start = byte + rest.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                line += text.as_bytes()[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+                counted_to = start;
+                rows.push((record, line));
+            }
+            Err(e) => {
+                // Reading from a `&str`, only a broken record can get here.
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                problems.push(Problem::error(line, format!("this row cannot be read: {e}")));
+                break;
+            }
+        }
+    }
+    rows
 }
 
 fn read_case(row: &mut Row) -> Option<CaseStudy> {
