@@ -16,7 +16,7 @@ use crate::exam::{Body, CaseStudy, Choice, Difficulty, Pair, Question};
 pub const OPTION_COLUMNS: usize = 8;
 
 pub const LOSES: &str = "Questions with more than 8 options, steps or matching answers, tags holding a comma, \
-    references holding a space, matching prompts holding `=>`, or texts that begin or end with spaces are left out \
+    references holding a space, matching prompts holding `=>`, ids that are not slugs, or texts that begin or end with spaces are left out \
     and named; everything else is kept, case studies included.";
 
 const FIXED: [&str; 9] = ["id", "domain", "kind", "difficulty", "tags", "references", "case", "stem", "explanation"];
