@@ -6,7 +6,10 @@
 //! domains, checks the set as a whole and stores it.
 
 pub mod check;
+pub mod csv;
 pub mod identity;
+pub mod json;
+pub mod markdown;
 #[cfg(test)]
 pub mod testing;
 
