@@ -6,6 +6,7 @@
 //! domains, checks the set as a whole and stores it.
 
 pub mod check;
+pub mod gift;
 pub mod identity;
 #[cfg(test)]
 pub mod testing;
