@@ -5,6 +5,7 @@
 //! cannot carry. All pure: the import pipeline (`app::imports`) settles
 //! domains, checks the set as a whole and stores it.
 
+pub mod aiken;
 pub mod check;
 pub mod gift;
 pub mod identity;

@@ -9,9 +9,11 @@ use crate::exam::{Body, Choice, Difficulty, Pair, Question};
 
 mod blocks;
 mod meta;
+mod text;
 
 use blocks::{Block, Ch, find, resolve, rfind, split, string, trim};
 use meta::Meta;
+use text::{TextFormat, formatted};
 
 pub fn read(text: &str) -> ReadSet {
     if let Some(problem) = other_format(text) {
@@ -42,54 +44,6 @@ fn other_format(text: &str) -> Option<Problem> {
         return None;
     };
     Some(Problem::error(1, format!("this file looks like {what}, not GIFT: choose that format instead")))
-}
-
-/// How Moodle reads a text: the `[name]` before it, else its question's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TextFormat {
-    Moodle,
-    Html,
-    Plain,
-    Markdown,
-}
-
-impl TextFormat {
-    fn parse(name: &str) -> Option<TextFormat> {
-        match name {
-            "moodle" => Some(TextFormat::Moodle),
-            "html" => Some(TextFormat::Html),
-            "plain" => Some(TextFormat::Plain),
-            "markdown" => Some(TextFormat::Markdown),
-            _ => None,
-        }
-    }
-}
-
-/// A text with its `[format]` prefix read, as our Markdown. HTML (and
-/// Moodle's auto-format, which is HTML with line breaks) is kept as it is:
-/// rendering sanitizes it. Plain text gets its Markdown syntax escaped.
-fn formatted(chs: &[Ch], default: TextFormat) -> (String, TextFormat) {
-    let text = string(trim(chs));
-    if let Some((name, rest)) = text.strip_prefix('[').and_then(|r| r.split_once(']'))
-        && let Some(format) = TextFormat::parse(name)
-    {
-        return (as_markdown(rest.trim(), format), format);
-    }
-    (as_markdown(&text, default), default)
-}
-
-fn as_markdown(text: &str, format: TextFormat) -> String {
-    if format != TextFormat::Plain {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[derive(Default)]
@@ -137,7 +91,11 @@ impl Reader {
         let problems: Vec<Problem> = problems.into_iter().map(named).collect();
         self.set.problems.extend(problems);
         if let Some((_, q)) = question {
-            self.set.questions.push(ReadQuestion { line: lines[0].number, category: self.category.clone(), question: q });
+            self.set.questions.push(ReadQuestion {
+                line: lines[0].number,
+                category: self.category.clone(),
+                question: q,
+            });
         }
     }
 
@@ -163,7 +121,10 @@ impl Reader {
             (Some(open), Some(close)) if open < close => (open, close),
             (None, None) => {
                 let label = label(name.as_deref(), &string(rest));
-                problems.push(Problem::skipped(line, format!("a description (`{label}`) has no answers and cannot be imported")));
+                problems.push(Problem::skipped(
+                    line,
+                    format!("a description (`{label}`) has no answers and cannot be imported"),
+                ));
                 return None;
             }
             (Some(open), None) => {
@@ -223,9 +184,13 @@ impl Reader {
             match self.set.cases.iter().find(|c| c.id == case) {
                 Some(c) => match question.stem.strip_prefix(&case_prefix(&c.scenario)) {
                     Some(own) => question.stem = own.to_string(),
-                    None => problems.push(Problem::warning(line, "the text does not start with its case study's scenario: kept whole")),
+                    None => problems.push(Problem::warning(
+                        line,
+                        "the text does not start with its case study's scenario: kept whole",
+                    )),
                 },
-                None => problems.push(Problem::error(at, format!("the case study `{case}` is not defined above this question"))),
+                None => problems
+                    .push(Problem::error(at, format!("the case study `{case}` is not defined above this question"))),
             }
             question.case = Some(case);
         }
@@ -256,7 +221,9 @@ fn label(name: Option<&str>, text: &str) -> String {
 /// for matching each prompt then its answer, then the extra answers.
 fn id_texts(body: &Body) -> Vec<&str> {
     match body {
-        Body::Single { options, .. } | Body::Multiple { options, .. } => options.iter().map(|o| o.text.as_str()).collect(),
+        Body::Single { options, .. } | Body::Multiple { options, .. } => {
+            options.iter().map(|o| o.text.as_str()).collect()
+        }
         Body::Ordering { steps } => steps.iter().map(|s| s.text.as_str()).collect(),
         Body::Matching { pairs, extra_answers } => pairs
             .iter()
@@ -270,7 +237,10 @@ fn choice(chs: &[Ch], format: TextFormat, line: usize, problems: &mut Vec<Proble
     let (lead, pieces) = split(chs, &['~', '=']);
     let error = |(line, column): (usize, usize), message: String| Problem::error(line, message).at_column(column);
     if let Some(first) = lead.first() {
-        problems.push(error((first.line, first.column), "text before the first answer: start each answer with `=` or `~`".into()));
+        problems.push(error(
+            (first.line, first.column),
+            "text before the first answer: start each answer with `=` or `~`".into(),
+        ));
         return None;
     }
     let mut answers = Vec::new();
@@ -293,7 +263,8 @@ fn choice(chs: &[Ch], format: TextFormat, line: usize, problems: &mut Vec<Proble
                 }
                 _ => {
                     let shown: String = string(rest).chars().take(12).collect();
-                    let message = format!("an unknown weight in `{shown}`: write a percentage such as `~%50%` or `~%-100%`");
+                    let message =
+                        format!("an unknown weight in `{shown}`: write a percentage such as `~%50%` or `~%-100%`");
                     problems.push(error(at, message));
                     return None;
                 }
@@ -316,15 +287,18 @@ fn choice(chs: &[Ch], format: TextFormat, line: usize, problems: &mut Vec<Proble
     let options = |answers: &[Answer]| answers.iter().map(|a| a.choice.clone()).collect::<Vec<_>>();
     if let [key] = marked[..] {
         for a in answers.iter().filter(|a| !a.marked && a.weight > 0.0) {
-            let message =
-                format!("the {}% partial credit of `{}` is dropped: only the `=` answer earns credit", a.weight, a.choice.text);
+            let message = format!(
+                "the {}% partial credit of `{}` is dropped: only the `=` answer earns credit",
+                a.weight, a.choice.text
+            );
             problems.push(Problem::warning(a.at.0, message));
         }
         return Some(Body::Single { options: options(&answers), key });
     }
     let sum: f64 = positive.iter().map(|&i| answers[i].weight).sum();
     if positive.is_empty() {
-        let message = "no answer is correct: mark one with `=`, or give the correct ones positive weights such as `~%50%`";
+        let message =
+            "no answer is correct: mark one with `=`, or give the correct ones positive weights such as `~%50%`";
         problems.push(Problem::error(line, message));
         return None;
     }
@@ -334,7 +308,8 @@ fn choice(chs: &[Ch], format: TextFormat, line: usize, problems: &mut Vec<Proble
         return None;
     }
     if let [key] = positive[..] {
-        problems.push(Problem::warning(line, "only one answer has a positive weight: read as a single-answer question"));
+        problems
+            .push(Problem::warning(line, "only one answer has a positive weight: read as a single-answer question"));
         return Some(Body::Single { options: options(&answers), key });
     }
     Some(Body::Multiple { options: options(&answers), key: positive })

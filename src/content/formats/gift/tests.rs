@@ -69,19 +69,35 @@ fn a_moodle_export_gives_28_questions_and_names_the_essay_and_the_numerical_one(
     assert!(options[1].rationale.starts_with("Correct: tree splits"));
     let Body::Matching { pairs, extra_answers } = &by_id("q22-kinds-of-drift").body else { panic!() };
     assert_eq!(pairs.len(), 3);
-    assert_eq!((pairs[1].prompt.as_str(), pairs[1].answer.as_str()), ("The same inputs now lead to different outcomes", "concept drift"));
+    assert_eq!(
+        (pairs[1].prompt.as_str(), pairs[1].answer.as_str()),
+        ("The same inputs now lead to different outcomes", "concept drift")
+    );
     assert_eq!(extra_answers[0].text, "training drift");
     assert!(by_id("q22-kinds-of-drift").explanation.contains("what changed: the inputs"), "escaped colon");
     assert!(by_id("q06-one-hot-encoding-cardinality").stem.starts_with(r#"<p dir="ltr" style="text-align: left;">"#));
-    assert_eq!(by_id("q20-bias-metric-before-training").stem.lines().next(), Some("Which SageMaker Clarify metric measures, *before training*, whether one group is underrepresented in the dataset?"));
+    assert_eq!(
+        by_id("q20-bias-metric-before-training").stem.lines().next(),
+        Some(
+            "Which SageMaker Clarify metric measures, *before training*, whether one group is underrepresented in the dataset?"
+        )
+    );
 
-    let categories: std::collections::BTreeSet<_> = set.questions.iter().filter_map(|q| q.category.as_deref()).collect();
+    let categories: std::collections::BTreeSet<_> =
+        set.questions.iter().filter_map(|q| q.category.as_deref()).collect();
     assert_eq!(categories.len(), 3);
     let last = set.questions.last().unwrap();
-    assert_eq!((last.question.id.as_str(), last.category.as_deref()), ("q30-shadow-testing", Some("$course$/top/Default for MLE-201/Deployment and monitoring")));
+    assert_eq!(
+        (last.question.id.as_str(), last.category.as_deref()),
+        ("q30-shadow-testing", Some("$course$/top/Default for MLE-201/Deployment and monitoring"))
+    );
     // Warnings: no general feedback for Q28, none for Q25's, matching pairs without feedback.
-    let q28 = problems(&set, Severity::Warning).into_iter().find(|p| p.question.as_deref() == Some("q28-retraining-trigger"));
-    assert_eq!(q28.map(|p| (p.line, p.message.as_str())), Some((251, "no general feedback: the question has no explanation")));
+    let q28 =
+        problems(&set, Severity::Warning).into_iter().find(|p| p.question.as_deref() == Some("q28-retraining-trigger"));
+    assert_eq!(
+        q28.map(|p| (p.line, p.message.as_str())),
+        Some((251, "no general feedback: the question has no explanation"))
+    );
 }
 
 #[test]
@@ -103,12 +119,13 @@ fn each_broken_question_is_an_error_at_its_line_and_column() {
     assert_eq!(at("Q {~%150%x ~%-50%y ~z}"), e(1, Some(4), "the weight 150% is outside -100% to 100%"));
     assert_eq!(
         at("\n\nQ {~x ~y ~%-100%z}"),
-        e(3, None, "no answer is correct: mark one with `=`, or give the correct ones positive weights such as `~%50%`")
+        e(
+            3,
+            None,
+            "no answer is correct: mark one with `=`, or give the correct ones positive weights such as `~%50%`"
+        )
     );
-    assert_eq!(
-        at("Q {~%50%x ~%30%y ~z}"),
-        e(1, None, "the weights of the correct answers add up to 80%, not 100%")
-    );
+    assert_eq!(at("Q {~%50%x ~%30%y ~z}"), e(1, None, "the weights of the correct answers add up to 80%, not 100%"));
     assert!(errors("Q (Select THREE.) {~%33.3%x ~%33.3%y ~%33.3%w ~z ~v}").is_empty(), "99.9% is near enough");
     assert_eq!(
         at("Q {=x =y ~z}"),
@@ -119,7 +136,10 @@ fn each_broken_question_is_an_error_at_its_line_and_column() {
         )
     );
     assert_eq!(at("Q {junk =x ~y}"), e(1, Some(4), "text before the first answer: start each answer with `=` or `~`"));
-    assert_eq!(at("Q {\n=a -> b\n=c d\n}".replace("\\n", "\n").as_str()), e(3, Some(1), "a matching pair needs `prompt -> answer`"));
+    assert_eq!(
+        at("Q {\n=a -> b\n=c d\n}".replace("\\n", "\n").as_str()),
+        e(3, Some(1), "a matching pair needs `prompt -> answer`")
+    );
     assert_eq!(at("$CATEGORY:   \n\nQ {=x ~y}"), e(1, None, "`$CATEGORY:` names no category"));
     assert_eq!(
         at("// mockexam: difficulty=brutal\nQ {=x ~y}"),
@@ -132,7 +152,10 @@ fn each_broken_question_is_an_error_at_its_line_and_column() {
     // What the shared checks find is reported at the question's line, with its id.
     let set = read("\n::Dup:: Q {=same ~same}");
     let p = &set.problems[0];
-    assert_eq!((p.line, p.question.as_deref(), p.message.as_str()), (2, Some("dup"), "the option `same` appears twice"));
+    assert_eq!(
+        (p.line, p.question.as_deref(), p.message.as_str()),
+        (2, Some("dup"), "the option `same` appears twice")
+    );
 }
 
 #[test]
@@ -143,7 +166,10 @@ fn a_file_of_another_format_or_without_questions_is_one_error_at_line_1() {
         assert_eq!(set.problems.len(), 1, "{:?}", set.problems);
         (set.problems[0].line, set.problems[0].message.clone())
     };
-    assert_eq!(one("<?xml version=\"1.0\"?>\n<quiz></quiz>").1, "this file looks like XML (Moodle XML?), not GIFT: choose that format instead");
+    assert_eq!(
+        one("<?xml version=\"1.0\"?>\n<quiz></quiz>").1,
+        "this file looks like XML (Moodle XML?), not GIFT: choose that format instead"
+    );
     assert_eq!(one("{\"questions\": []}").1, "this file looks like JSON, not GIFT: choose that format instead");
     assert_eq!(one("[\n {\"id\": 1}\n]").1, "this file looks like JSON, not GIFT: choose that format instead");
     let aiken = "What is 2 + 2?\nA. 3\nB. 4\nANSWER: B\n";
@@ -160,7 +186,8 @@ fn kinds_we_cannot_hold_are_skipped_by_name_and_line() {
                 ::M:: Grant is {~buried =entombed} in the tomb.\n\n::D:: Just a description.\n\n\
                 Unnamed and very long description text that goes on for a while.\n\n::OK:: Fine? {=a ~b}";
     let set = read(text);
-    let skipped: Vec<(usize, &str)> = problems(&set, Severity::Skipped).iter().map(|p| (p.line, p.message.as_str())).collect();
+    let skipped: Vec<(usize, &str)> =
+        problems(&set, Severity::Skipped).iter().map(|p| (p.line, p.message.as_str())).collect();
     assert_eq!(
         skipped,
         [
@@ -181,15 +208,26 @@ fn weights_true_false_escapes_and_text_formats_read_as_moodle_reads_them() {
     // One positive weight: a single-answer question, with a warning.
     let set = read("Q {~%100%a ~b ~%-50%c}");
     assert!(matches!(set.questions[0].question.body, Body::Single { key: 0, .. }));
-    assert!(set.problems.iter().any(|p| p.message == "only one answer has a positive weight: read as a single-answer question"));
+    assert!(
+        set.problems
+            .iter()
+            .any(|p| p.message == "only one answer has a positive weight: read as a single-answer question")
+    );
     // Partial credit beside an `=` answer is dropped, with a warning.
     let set = read("Q {=a ~%50%b ~c}");
     assert!(matches!(set.questions[0].question.body, Body::Single { key: 0, .. }));
-    assert!(set.problems.iter().any(|p| p.message == "the 50% partial credit of `b` is dropped: only the `=` answer earns credit"));
+    assert!(
+        set.problems
+            .iter()
+            .any(|p| p.message == "the 50% partial credit of `b` is dropped: only the `=` answer earns credit")
+    );
     // {T} and {F}: the first feedback is for a wrong response, the second for a right one.
     let q = only("Q {T#no#yes####because}");
     let Body::Single { options, key: 0 } = &q.body else { panic!("{:?}", q.body) };
-    assert_eq!((options[0].rationale.as_str(), options[1].rationale.as_str(), q.explanation.as_str()), ("yes", "no", "because"));
+    assert_eq!(
+        (options[0].rationale.as_str(), options[1].rationale.as_str(), q.explanation.as_str()),
+        ("yes", "no", "because")
+    );
     let Body::Single { key: 1, .. } = only("Q {F}").body else { panic!() };
     let Body::Single { key: 0, .. } = only("Q {TRUE}").body else { panic!() };
     // Escapes, `\n`, an unnamed question's hashed id, a name's slug.
@@ -214,10 +252,10 @@ fn a_category_line_names_the_category_of_the_questions_after_it() {
     let categories: Vec<Option<&str>> = set.questions.iter().map(|q| q.category.as_deref()).collect();
     assert_eq!(categories, [None, Some("$course$/top/One"), Some("top/Two/Three")]);
     let warning = problems(&set, Severity::Warning).into_iter().find(|p| p.message.contains("CATEGORY")).unwrap();
-    assert_eq!((warning.line, warning.message.as_str()), (
-        8,
-        "no blank line after `$CATEGORY:`: Moodle would read this question as part of the category"
-    ));
+    assert_eq!(
+        (warning.line, warning.message.as_str()),
+        (8, "no blank line after `$CATEGORY:`: Moodle would read this question as part of the category")
+    );
 }
 
 #[test]

@@ -88,7 +88,8 @@ pub fn string(chs: &[Ch]) -> String {
 }
 
 fn matches_at(chs: &[Ch], at: usize, pattern: &[char]) -> bool {
-    chs.len() >= at + pattern.len() && pattern.iter().enumerate().all(|(k, &p)| !chs[at + k].escaped && chs[at + k].c == p)
+    chs.len() >= at + pattern.len()
+        && pattern.iter().enumerate().all(|(k, &p)| !chs[at + k].escaped && chs[at + k].c == p)
 }
 
 /// The first place from `from` where `pattern` stands unescaped.

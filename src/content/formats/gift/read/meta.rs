@@ -47,7 +47,9 @@ impl Meta {
                 "tags" => meta.tags = list(&value),
                 "references" => meta.references = list(&value),
                 "case" => meta.case = Some((line, value)),
-                "case-study" => meta.case_study = Some(CaseStudy { id: value, title: String::new(), scenario: String::new() }),
+                "case-study" => {
+                    meta.case_study = Some(CaseStudy { id: value, title: String::new(), scenario: String::new() })
+                }
                 "title" => title = value,
                 "scenario" => scenario = value,
                 _ => match (numbered("pair "), numbered("extra ")) {
