@@ -120,7 +120,7 @@ impl Reader {
         let (open, close) = match (find(rest, 0, "{"), find(rest, 0, "}")) {
             (Some(open), Some(close)) if open < close => (open, close),
             (None, None) => {
-                let label = label(name.as_deref(), &string(rest));
+                let label = label(name.as_deref(), &formatted(rest, TextFormat::Moodle).0);
                 problems.push(Problem::skipped(
                     line,
                     format!("a description (`{label}`) has no answers and cannot be imported"),
