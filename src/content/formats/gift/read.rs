@@ -64,46 +64,43 @@ struct Answer {
 
 impl Reader {
     fn block(&mut self, block: &Block) {
-        let meta = Meta::parse(&block.comments, &mut self.set.problems);
+        // Problems of a question name it once its id is known.
+        let mut problems = Vec::new();
+        let meta = Meta::parse(&block.comments, &mut problems);
         let mut lines = &block.lines[..];
-        let Some(first) = lines.first() else {
-            if let Some(case) = meta.case_study {
-                self.set.cases.push(case);
-            }
-            return;
-        };
-        if let Some(category) = first.text.strip_prefix("$CATEGORY:") {
+        if let Some(first) = lines.first()
+            && let Some(category) = first.text.strip_prefix("$CATEGORY:")
+        {
             match category.trim() {
-                "" => self.set.problems.push(Problem::error(first.number, "`$CATEGORY:` names no category")),
+                "" => problems.push(Problem::error(first.number, "`$CATEGORY:` names no category")),
                 c => self.category = Some(c.to_string()),
             }
             lines = &lines[1..];
-            let Some(next) = lines.first() else { return };
-            let message = "no blank line after `$CATEGORY:`: Moodle would read this question as part of the category";
-            self.set.problems.push(Problem::warning(next.number, message));
+            if let Some(next) = lines.first() {
+                let message =
+                    "no blank line after `$CATEGORY:`: Moodle would read this question as part of the category";
+                problems.push(Problem::warning(next.number, message));
+            }
         }
-        let mut problems = Vec::new();
-        let question = self.question(&resolve(lines), meta, &mut problems);
-        let named = |p: Problem| match &question {
-            Some((id, _)) => p.for_question(id.clone()),
-            None => p,
+        let Some(first) = lines.first() else {
+            self.set.cases.extend(meta.case_study);
+            self.set.problems.extend(problems);
+            return;
         };
-        let problems: Vec<Problem> = problems.into_iter().map(named).collect();
-        self.set.problems.extend(problems);
-        if let Some((_, q)) = question {
-            self.set.questions.push(ReadQuestion {
-                line: lines[0].number,
-                category: self.category.clone(),
-                question: q,
-            });
+        let question = self.question(&resolve(lines), meta, &mut problems);
+        let id = question.as_ref().map(|q| q.id.clone());
+        self.set.problems.extend(problems.into_iter().map(|p| match &id {
+            Some(id) => p.for_question(id.clone()),
+            None => p,
+        }));
+        if let Some(question) = question {
+            self.set.questions.push(ReadQuestion { line: first.number, category: self.category.clone(), question });
         }
     }
 
     /// The question of a block, or `None` (with the reason in `problems`)
-    /// when it is broken or of a kind we cannot hold. The id comes first in
-    /// the pair so problems can name it even for a question that fails its
-    /// checks.
-    fn question(&mut self, all: &[Ch], meta: Meta, problems: &mut Vec<Problem>) -> Option<(String, Question)> {
+    /// when it is broken or of a kind we cannot hold.
+    fn question(&mut self, all: &[Ch], meta: Meta, problems: &mut Vec<Problem>) -> Option<Question> {
         let chs = trim(all);
         let line = chs.first()?.line;
         self.saw_braces |= chs.iter().any(|ch| !ch.escaped && matches!(ch.c, '{' | '}'));
@@ -198,7 +195,7 @@ impl Reader {
         let findings = check::check(&question);
         problems.extend(findings.errors.into_iter().map(|e| Problem::error(line, e)));
         problems.extend(findings.warnings.into_iter().map(|w| Problem::warning(line, w)));
-        Some((question.id.clone(), question))
+        Some(question)
     }
 }
 

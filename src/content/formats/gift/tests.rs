@@ -347,3 +347,68 @@ fn random_bytes_and_mutations_never_panic() {
         assert!(set.problems.iter().all(|p| p.line >= 1), "{text}");
     }
 }
+
+#[test]
+fn texts_that_look_like_gift_syntax_survive_the_writer() {
+    use crate::exam::{Choice, Pair};
+    let choice = |text: &str, rationale: &str| Choice { text: text.into(), rationale: rationale.into() };
+    let question = |id: &str, body| Question {
+        id: id.into(),
+        domain: "D2".into(),
+        difficulty: Difficulty::Easy,
+        tags: vec![],
+        references: vec![],
+        case: None,
+        stem: "[x] A stem\n\n    indented code {x}\n\n// not a comment\n$CATEGORY: not a category".into(),
+        explanation: "[Docs](https://example.com) say #1 ####".into(),
+        body,
+    };
+    let single = Body::Single {
+        options: vec![choice("%5% off", "[why](u)"), choice("%50%", ""), choice("=right", "~ \\n")],
+        key: 2,
+    };
+    let pair =
+        |prompt: &str, answer: &str| Pair { prompt: prompt.into(), answer: answer.into(), rationale: "r".into() };
+    let matching = Body::Matching {
+        pairs: vec![pair("a -> b", "-> c"), pair("[d]-", "e = f")],
+        extra_answers: vec![choice("[g] ->", "")],
+    };
+    let questions = [question("one", single), question("two", matching)];
+    assert_round_trip(&questions, &[]);
+    let text = write(&questions, &[]).text;
+    assert!(text.contains("\t~%0%%5% off#[markdown][why](u)\n"), "{text}");
+    assert!(text.contains("\t=[markdown][d]- -> e \\= f\n"), "{text}");
+    assert!(text.contains("\t=a -\\> b -> -> c\n"), "{text}");
+}
+
+#[test]
+fn our_comments_are_checked_and_a_changed_scenario_is_kept() {
+    let set = read(
+        "// mockexam: colour=blue\n// mockexam: nonsense\n// mockexam: pair 9=why\n::M:: Match {=a -> b =c -> d}\n\n\
+         // mockexam: case-study=cs\n// mockexam: title=T\n// mockexam: scenario=Once upon a time\n\n\
+         // mockexam: case=cs\n::C:: Edited in Moodle {=a ~b}",
+    );
+    let warnings: Vec<(usize, Option<&str>, &str)> = problems(&set, Severity::Warning)
+        .into_iter()
+        .filter(|p| !p.message.contains("feedback"))
+        .map(|p| (p.line, p.question.as_deref(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (1, Some("m"), "unknown `// mockexam:` key `colour`: ignored"),
+            (2, Some("m"), "a `// mockexam:` comment without `key=value`: ignored"),
+            (3, Some("m"), "`pair 9=`: there is no pair 9"),
+            (11, Some("c"), "the text does not start with its case study's scenario: kept whole"),
+        ]
+    );
+    assert_eq!(set.cases, [CaseStudy { id: "cs".into(), title: "T".into(), scenario: "Once upon a time".into() }]);
+    assert_eq!(set.questions[1].question.case.as_deref(), Some("cs"));
+    assert_eq!(set.questions[1].question.stem, "Edited in Moodle");
+}
+
+#[test]
+fn windows_line_endings_read_the_same() {
+    let crlf = MOODLE_EXPORT.replace('\n', "\r\n");
+    assert_eq!(read(&crlf), read(MOODLE_EXPORT));
+}
