@@ -65,6 +65,9 @@ fn unescape(text: &str) -> String {
 /// What a case-study question's text starts with in a GIFT file: its
 /// scenario and a rule, so a Moodle learner sees the scenario too. The
 /// reader takes it off again when the question names the case study.
-fn case_prefix(scenario: &str) -> String {
-    format!("{scenario}\n\n---\n\n")
+/// None for an empty scenario: a file's texts are trimmed, so a prefix of
+/// only a rule would not come back whole.
+fn case_prefix(scenario: &str) -> Option<String> {
+    let scenario = scenario.trim();
+    (!scenario.is_empty()).then(|| format!("{scenario}\n\n---\n\n"))
 }

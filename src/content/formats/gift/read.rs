@@ -179,15 +179,19 @@ impl Reader {
         };
         if let Some((at, case)) = meta.case {
             match self.set.cases.iter().find(|c| c.id == case) {
-                Some(c) => match question.stem.strip_prefix(&case_prefix(&c.scenario)) {
-                    Some(own) => question.stem = own.to_string(),
-                    None => problems.push(Problem::warning(
-                        line,
-                        "the text does not start with its case study's scenario: kept whole",
-                    )),
-                },
                 None => problems
                     .push(Problem::error(at, format!("the case study `{case}` is not defined above this question"))),
+                Some(c) => {
+                    let prefix = case_prefix(&c.scenario);
+                    match prefix.as_deref().map(|p| question.stem.strip_prefix(p)) {
+                        Some(Some(own)) => question.stem = own.to_string(),
+                        Some(None) => {
+                            let message = "the text does not start with its case study's scenario: kept whole";
+                            problems.push(Problem::warning(line, message));
+                        }
+                        None => {}
+                    }
+                }
             }
             question.case = Some(case);
         }

@@ -1,6 +1,7 @@
 //! Tests of the GIFT reader and writer: a Moodle export, one test per
 //! documented error, round trips of generated questions and of the bundled
-//! bank, hostile input and random mutations.
+//! bank, hostile input and random mutations. It stays whole: the tests
+//! share one fixture and helpers, and read as one list of what GIFT does.
 
 use std::path::Path;
 

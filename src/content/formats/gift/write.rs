@@ -74,8 +74,8 @@ fn question(out: &mut String, q: &Question, cases: &[CaseStudy]) {
     let mut stem = q.stem.clone();
     if let Some(case) = &q.case {
         meta(out, "case", case);
-        if let Some(c) = cases.iter().find(|c| &c.id == case) {
-            stem = format!("{}{stem}", case_prefix(&c.scenario));
+        if let Some(prefix) = cases.iter().find(|c| &c.id == case).and_then(|c| case_prefix(&c.scenario)) {
+            stem = format!("{prefix}{stem}");
         }
     }
     if let Body::Matching { pairs, extra_answers } = &q.body {
