@@ -5,8 +5,10 @@
 //! cannot carry. All pure: the import pipeline (`app::imports`) settles
 //! domains, checks the set as a whole and stores it.
 
+pub mod aiken;
 pub mod check;
 pub mod csv;
+pub mod gift;
 pub mod identity;
 pub mod json;
 pub mod markdown;
