@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod identity;
+pub mod moodle_xml;
 #[cfg(test)]
 pub mod testing;
 
