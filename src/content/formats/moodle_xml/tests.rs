@@ -309,6 +309,17 @@ fn script_in_html_is_stored_and_never_rendered() {
 }
 
 #[test]
+fn a_broken_comment_of_ours_is_a_warning_and_other_comments_are_ignored() {
+    let text = multichoice(true, &[("100", "a"), ("0", "b")])
+        .replace("</question>", "<!-- question: 4101 --><!-- mockexam {\"references\": [1] --></question>");
+    let set = read(&text);
+    assert!(set.questions[0].question.references.is_empty());
+    let w = &set.problems[0];
+    assert_eq!((w.line, w.severity), (2, Severity::Warning));
+    assert!(w.message.starts_with("the mockexam comment could not be read ("), "{}", w.message);
+}
+
+#[test]
 fn plain_text_is_escaped_so_it_renders_as_written() {
     let text = multichoice(true, &[("100", "a"), ("0", "b")])
         .replace("format=\"markdown\"><text>Which? ", "format=\"plain_text\"><text>Use *args &amp; &lt;b&gt;");
