@@ -12,6 +12,7 @@ pub mod gift;
 pub mod identity;
 pub mod json;
 pub mod markdown;
+pub mod moodle_xml;
 #[cfg(test)]
 pub mod testing;
 
