@@ -38,7 +38,7 @@ pub fn check(q: &Question) -> Findings {
         let mut seen = HashSet::new();
         for t in texts {
             if t.trim().is_empty() {
-                f.errors.push(format!("a {what} has no text"));
+                f.errors.push(format!("{} {what} has no text", if what.starts_with('o') { "an" } else { "a" }));
             } else if !seen.insert(t.trim()) {
                 f.errors.push(format!("the {what} `{}` appears twice", t.trim()));
             }
@@ -46,7 +46,8 @@ pub fn check(q: &Question) -> Findings {
     };
     let rationales = |f: &mut Findings, missing: usize, what: &str| {
         if missing > 0 {
-            f.warnings.push(format!("{missing} {what} without feedback: they get no rationale"));
+            let (what, they) = if missing == 1 { (what.trim_end_matches('s'), "it gets") } else { (what, "they get") };
+            f.warnings.push(format!("{missing} {what} without feedback: {they} no rationale"));
         }
     };
     match &q.body {
@@ -169,7 +170,7 @@ mod tests {
         let twice = vec![choice("a", "r"), choice(" a ", "r"), choice("", "r")];
         assert_eq!(
             errors("S", Body::Single { options: twice, key: 0 }),
-            ["the option `a` appears twice", "a option has no text"]
+            ["the option `a` appears twice", "an option has no text"]
         );
         let pair = |p: &str, a: &str| Pair { prompt: p.into(), answer: a.into(), rationale: "r".into() };
         let e = errors("S", Body::Matching { pairs: vec![pair("p", "a"), pair("q", "a")], extra_answers: vec![] });
@@ -192,7 +193,7 @@ mod tests {
             f.warnings,
             [
                 "no general feedback: the question has no explanation",
-                "1 options without feedback: they get no rationale"
+                "1 option without feedback: it gets no rationale"
             ]
         );
     }

@@ -223,7 +223,7 @@ fn the_shared_checks_apply_at_the_row_line() {
         [
             (3, None, "the text says Select THREE but 2 options are correct".into()),
             (3, None, "no general feedback: the question has no explanation".into()),
-            (3, None, "1 options without feedback: they get no rationale".into()),
+            (3, None, "1 option without feedback: it gets no rationale".into()),
         ]
     );
     let text = format!("{}\n{multiple}", header_line());
