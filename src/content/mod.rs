@@ -2,6 +2,7 @@
 //! apart from [`load_dir`], which only reads files.
 
 pub mod formats;
+pub mod import;
 pub mod markdown;
 pub mod parse;
 

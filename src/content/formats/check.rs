@@ -191,10 +191,7 @@ mod tests {
         assert!(f.errors.is_empty());
         assert_eq!(
             f.warnings,
-            [
-                "no general feedback: the question has no explanation",
-                "1 option without feedback: it gets no rationale"
-            ]
+            ["no general feedback: the question has no explanation", "1 option without feedback: it gets no rationale"]
         );
     }
 }

@@ -78,6 +78,53 @@ impl Format {
         self != Format::Aiken
     }
 
+    /// Reads one file's text in this format.
+    pub fn read(self, text: &str) -> ReadSet {
+        match self {
+            Format::Markdown => markdown::read(text),
+            Format::Json => json::read(text),
+            Format::Gift => gift::read(text),
+            Format::MoodleXml => moodle_xml::read(text),
+            Format::Aiken => aiken::read(text),
+            Format::Csv => csv::read(text),
+        }
+    }
+
+    /// Writes questions in this format; None for a format that is read only.
+    pub fn write(self, questions: &[Question], cases: &[CaseStudy]) -> Option<Written> {
+        Some(match self {
+            Format::Markdown => markdown::write(questions, cases),
+            Format::Json => json::write(questions, cases),
+            Format::Gift => gift::write(questions, cases),
+            Format::MoodleXml => moodle_xml::write(questions, cases),
+            Format::Csv => csv::write(questions, cases),
+            Format::Aiken => return None,
+        })
+    }
+
+    /// What a file written in this format cannot carry, in one sentence.
+    pub fn loses(self) -> &'static str {
+        match self {
+            Format::Markdown => markdown::LOSES,
+            Format::Json => json::LOSES,
+            Format::Gift => gift::LOSES,
+            Format::MoodleXml => moodle_xml::LOSES,
+            Format::Csv => csv::LOSES,
+            Format::Aiken => "Aiken is read only: it holds single-answer questions without feedback.",
+        }
+    }
+
+    /// The media type an export is served with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Json => "application/json",
+            Format::MoodleXml => "application/xml",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Gift | Format::Aiken => "text/plain; charset=utf-8",
+        }
+    }
+
     /// The file extension an export gets.
     pub fn extension(self) -> &'static str {
         match self {
