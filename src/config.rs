@@ -31,6 +31,7 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub save_grace: Duration,
     pub body_limit_bytes: usize,
+    pub import_limit_bytes: usize,
     pub request_timeout: Duration,
     pub header_timeout: Duration,
     pub db_pool_size: u32,
@@ -87,6 +88,9 @@ struct Settings {
     /// largest request body
     #[arg(long, env = "MOCKEXAM_BODY_LIMIT_KB", default_value = "1024")]
     body_limit_kb: usize,
+    /// largest question file an import takes (all its files together), read no further
+    #[arg(long, env = "MOCKEXAM_IMPORT_LIMIT_KB", default_value = "5120", value_parser = at_least_one)]
+    import_limit_kb: u32,
     /// requests running longer get a 503
     #[arg(long, env = "MOCKEXAM_REQUEST_TIMEOUT_SECONDS", default_value = "30")]
     request_timeout_seconds: u64,
@@ -159,6 +163,7 @@ impl Config {
             trust_forwarded_for: s.trust_forwarded_for,
             save_grace: Duration::from_secs(s.save_grace_seconds),
             body_limit_bytes: s.body_limit_kb.saturating_mul(1024),
+            import_limit_bytes: (s.import_limit_kb as usize).saturating_mul(1024),
             request_timeout: Duration::from_secs(s.request_timeout_seconds),
             header_timeout: Duration::from_secs(s.header_timeout_seconds.into()),
             db_pool_size: s.db_pool_size,

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod attempts;
 pub mod exams;
 pub mod hashing;
+pub mod imports;
 pub mod item_facts;
 pub mod misses;
 pub mod progress;

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 use sqlx::types::Json;
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::content::ExamContent;
-use crate::exam::{Blueprint, VersionContent};
+use crate::content::{ExamContent, SourcedQuestion};
+use crate::exam::{Blueprint, CaseStudy, VersionContent};
 
 #[derive(Debug, Clone)]
 pub struct Exam {
@@ -26,15 +26,16 @@ pub struct ImportReport {
     pub retired: usize,
 }
 
-fn content_hash(content: &VersionContent) -> String {
+/// The fingerprint of a version's content: equal content, equal hash.
+pub fn content_hash(content: &VersionContent) -> String {
     let json = serde_json::to_vec(content).expect("question content serializes");
     hex::encode(Sha256::digest(json))
 }
 
-/// Loads an exam's content in one transaction, by stable question id:
-/// unchanged questions are left alone, changed ones get a new version, and
-/// questions gone from the files are retired. Attempts keep the versions
-/// they drew.
+/// Loads an exam's content folder in one transaction, by stable question
+/// id: unchanged questions are left alone, changed ones get a new version,
+/// and questions gone from the files are retired (never those an import
+/// brought in). Attempts keep the versions they drew.
 pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> sqlx::Result<ImportReport> {
     let mut tx = db.begin().await?;
     let blueprint = &content.blueprint;
@@ -50,7 +51,59 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
     )
     .fetch_one(&mut *tx)
     .await?;
+    let mut report = write_questions(&mut tx, exam_id, &content.questions, &content.cases, now, None).await?;
+    let seen: Vec<String> = content.questions.iter().map(|q| q.question.id.clone()).collect();
+    report.retired = sqlx::query!(
+        "UPDATE questions SET retired = true
+         WHERE exam_id = $1 AND NOT retired AND import_id IS NULL AND NOT (key = ANY($2))",
+        exam_id,
+        &seen
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as usize;
+    tx.commit().await?;
+    Ok(report)
+}
 
+/// Each current question's content hash, by question id (key): what an
+/// import compares against to say new, unchanged or a new version.
+pub async fn current_hashes(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<HashMap<String, String>> {
+    let rows = sqlx::query!(
+        r#"SELECT q.key, v.content_hash FROM questions q JOIN question_versions v ON v.id = q.current_version
+           WHERE q.exam_id = $1 AND NOT q.retired"#,
+        exam
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.content_hash)).collect())
+}
+
+/// The current version of every question of an exam not retired, by
+/// question id: what an export writes.
+pub async fn current_contents(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<VersionContent>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.content AS "content: Json<VersionContent>"
+           FROM questions q JOIN question_versions v ON v.id = q.current_version
+           WHERE q.exam_id = $1 AND NOT q.retired ORDER BY q.key"#,
+        exam
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.content.0).collect())
+}
+
+/// Writes questions as new or new versions, leaving unchanged ones alone
+/// (a retired one comes back). `import` names the import that brought them
+/// in; None for the content folder.
+pub async fn write_questions(
+    tx: &mut PgConnection,
+    exam_id: Uuid,
+    questions: &[SourcedQuestion],
+    cases: &[CaseStudy],
+    now: OffsetDateTime,
+    import: Option<Uuid>,
+) -> sqlx::Result<ImportReport> {
     let existing: HashMap<String, (Uuid, Option<String>, i32, bool)> = sqlx::query!(
         r#"SELECT q.id, q.key, q.retired, v.content_hash AS "hash?", v.number AS "number?"
            FROM questions q LEFT JOIN question_versions v ON v.id = q.current_version
@@ -63,12 +116,10 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
     .map(|r| (r.key, (r.id, r.hash, r.number.unwrap_or(0), r.retired)))
     .collect();
 
-    let cases: HashMap<&str, &crate::exam::CaseStudy> = content.cases.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cases: HashMap<&str, &CaseStudy> = cases.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut report = ImportReport::default();
-    let mut seen = Vec::with_capacity(content.questions.len());
-    for sourced in &content.questions {
+    for sourced in questions {
         let q = &sourced.question;
-        seen.push(q.id.clone());
         let version = VersionContent {
             question: q.clone(),
             case: q.case.as_deref().and_then(|c| cases.get(c)).map(|c| (*c).clone()),
@@ -92,10 +143,11 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
             }
         };
         let question_id = sqlx::query_scalar!(
-            r#"INSERT INTO questions (id, exam_id, key, domain, kind, case_key, tags, source)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            r#"INSERT INTO questions (id, exam_id, key, domain, kind, case_key, tags, source, import_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                ON CONFLICT (exam_id, key) DO UPDATE SET domain = EXCLUDED.domain, kind = EXCLUDED.kind,
-                 case_key = EXCLUDED.case_key, tags = EXCLUDED.tags, source = EXCLUDED.source, retired = false
+                 case_key = EXCLUDED.case_key, tags = EXCLUDED.tags, source = EXCLUDED.source,
+                 import_id = EXCLUDED.import_id, retired = false
                RETURNING id"#,
             Uuid::new_v4(),
             exam_id,
@@ -104,7 +156,8 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
             q.body.kind().as_str(),
             q.case,
             &q.tags,
-            sourced.file
+            sourced.file,
+            import
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -125,15 +178,6 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
             .execute(&mut *tx)
             .await?;
     }
-    report.retired = sqlx::query!(
-        "UPDATE questions SET retired = true WHERE exam_id = $1 AND NOT retired AND NOT (key = ANY($2))",
-        exam_id,
-        &seen
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected() as usize;
-    tx.commit().await?;
     Ok(report)
 }
 

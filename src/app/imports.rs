@@ -1,0 +1,209 @@
+//! Bringing question sets in from files and taking them out again. An
+//! import is two steps: [`validate`] reads and checks the files and reports,
+//! storing nothing; [`import`] does the same and, only when nothing is
+//! wrong, writes every question in one transaction and records the import.
+//! [`export`] writes an exam's current questions in any writable format.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use super::{App, Result, exams};
+use crate::content::SourcedQuestion;
+use crate::content::formats::{Format, Severity, Written};
+use crate::content::import::{self, FileProblem, Options};
+use crate::exam::kind::Kind;
+use crate::exam::{CaseStudy, VersionContent};
+use crate::store::exams::{content_hash, current_contents, current_hashes, write_questions};
+use crate::store::imports::{self, ImportCounts, ImportRecord, ImportedFile, NewImport};
+
+/// Who imports: an account, or the command line (no account).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    /// An email, or "command line": kept in the record as words.
+    pub name: String,
+}
+
+/// What an import would do (or did) to one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    New,
+    Unchanged,
+    NewVersion,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Unchanged => "unchanged",
+            Change::NewVersion => "new version",
+        }
+    }
+}
+
+/// One question of the files, where it is and what the import does to it.
+#[derive(Debug, Clone)]
+pub struct QuestionRow {
+    pub id: String,
+    pub domain: String,
+    pub kind: Kind,
+    pub file: String,
+    pub line: usize,
+    pub change: Change,
+}
+
+/// The report of a validation or an import.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub exam: String,
+    pub files: Vec<ImportedFile>,
+    pub questions: Vec<QuestionRow>,
+    pub problems: Vec<FileProblem>,
+    pub counts: ImportCounts,
+    /// Set once imported; None for a validation, or when errors stopped it.
+    pub import_id: Option<Uuid>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.problem.severity == Severity::Error)
+    }
+
+    /// Questions per domain and kind, in the exam's domain order.
+    pub fn per_domain(&self) -> Vec<(String, Kind, usize)> {
+        let mut counts: Vec<(String, Kind, usize)> = Vec::new();
+        for q in &self.questions {
+            match counts.iter_mut().find(|(d, k, _)| *d == q.domain && *k == q.kind) {
+                Some(row) => row.2 += 1,
+                None => counts.push((q.domain.clone(), q.kind, 1)),
+            }
+        }
+        counts.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        counts
+    }
+}
+
+/// Reads and checks `files` (name, bytes) for the exam `slug`; stores
+/// nothing.
+pub async fn validate(app: &App, slug: &str, files: &[(String, Vec<u8>)], options: &Options) -> Result<Report> {
+    let exam = exams::by_slug(app, slug).await?;
+    let validated = import::validate(&exam.blueprint, files, options);
+    let hashes = current_hashes(&app.db, exam.id).await?;
+    Ok(report(slug, &validated, &hashes))
+}
+
+/// Validates, then imports when nothing is wrong: every question in one
+/// transaction, recorded as one import. With any error, nothing is stored
+/// and the report says why.
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    files: &[(String, Vec<u8>)],
+    options: &Options,
+) -> Result<Report> {
+    let exam = exams::by_slug(app, slug).await?;
+    let validated = import::validate(&exam.blueprint, files, options);
+    let mut tx = app.db.begin().await?;
+    // Read inside the transaction the import writes in, so the report says
+    // what this import did.
+    let hashes = current_hashes(&mut *tx, exam.id).await?;
+    let mut report = report(slug, &validated, &hashes);
+    if report.has_errors() {
+        return Ok(report);
+    }
+    let id = Uuid::new_v4();
+    let now = app.clock.now();
+    let new = NewImport {
+        id,
+        exam_id: exam.id,
+        user_id: actor.user_id,
+        actor: &actor.name,
+        created_at: now,
+        files: &report.files,
+        counts: &report.counts,
+    };
+    imports::record(&mut tx, &new).await?;
+    let written = write_questions(&mut tx, exam.id, &validated.questions, &validated.cases, now, Some(id)).await?;
+    report.counts.added = written.added;
+    report.counts.changed = written.changed;
+    report.counts.unchanged = written.unchanged;
+    imports::set_counts(&mut tx, id, &report.counts).await?;
+    tx.commit().await?;
+    report.import_id = Some(id);
+    Ok(report)
+}
+
+fn report(slug: &str, validated: &import::Validated, hashes: &HashMap<String, String>) -> Report {
+    let questions: Vec<QuestionRow> = validated
+        .questions
+        .iter()
+        .map(|q| QuestionRow {
+            id: q.question.id.clone(),
+            domain: q.question.domain.clone(),
+            kind: q.question.body.kind(),
+            file: q.file.clone(),
+            line: q.line,
+            change: change(q, &validated.cases, hashes),
+        })
+        .collect();
+    let count = |c: Change| questions.iter().filter(|q| q.change == c).count();
+    let counts = ImportCounts {
+        added: count(Change::New),
+        changed: count(Change::NewVersion),
+        unchanged: count(Change::Unchanged),
+        skipped: validated.count(Severity::Skipped),
+        warnings: validated.count(Severity::Warning),
+    };
+    let files = validated
+        .files
+        .iter()
+        .map(|f| ImportedFile {
+            name: f.name.clone(),
+            format: f.format.map(|f| f.as_str().to_string()).unwrap_or_default(),
+            bytes: f.bytes,
+            checksum: f.checksum.clone(),
+            questions: f.questions,
+        })
+        .collect();
+    Report {
+        exam: slug.to_string(),
+        files,
+        questions,
+        problems: validated.problems.clone(),
+        counts,
+        import_id: None,
+    }
+}
+
+fn change(q: &SourcedQuestion, cases: &[CaseStudy], hashes: &HashMap<String, String>) -> Change {
+    let Some(old) = hashes.get(&q.question.id) else {
+        return Change::New;
+    };
+    let case = q.question.case.as_deref().and_then(|id| cases.iter().find(|c| c.id == id)).cloned();
+    let hash = content_hash(&VersionContent { question: q.question.clone(), case });
+    if *old == hash { Change::Unchanged } else { Change::NewVersion }
+}
+
+/// An exam's imports, newest first.
+pub async fn list(app: &App, slug: &str) -> Result<Vec<ImportRecord>> {
+    let exam = exams::by_slug(app, slug).await?;
+    Ok(imports::list(&app.db, exam.id, 200).await?)
+}
+
+/// An exam's current questions (not retired) written in `format`, with
+/// what the format could not carry; None for a read-only format.
+pub async fn export(app: &App, slug: &str, format: Format) -> Result<Option<Written>> {
+    let exam = exams::by_slug(app, slug).await?;
+    let contents = current_contents(&app.db, exam.id).await?;
+    let mut cases: Vec<CaseStudy> = Vec::new();
+    for case in contents.iter().filter_map(|c| c.case.as_ref()) {
+        if !cases.iter().any(|c| c.id == case.id) {
+            cases.push(case.clone());
+        }
+    }
+    let questions: Vec<_> = contents.into_iter().map(|c| c.question).collect();
+    Ok(format.write(&questions, &cases))
+}
