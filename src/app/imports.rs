@@ -168,14 +168,7 @@ fn report(slug: &str, validated: &import::Validated, hashes: &HashMap<String, St
             questions: f.questions,
         })
         .collect();
-    Report {
-        exam: slug.to_string(),
-        files,
-        questions,
-        problems: validated.problems.clone(),
-        counts,
-        import_id: None,
-    }
+    Report { exam: slug.to_string(), files, questions, problems: validated.problems.clone(), counts, import_id: None }
 }
 
 fn change(q: &SourcedQuestion, cases: &[CaseStudy], hashes: &HashMap<String, String>) -> Change {
@@ -206,4 +199,94 @@ pub async fn export(app: &App, slug: &str, format: Format) -> Result<Option<Writ
     }
     let questions: Vec<_> = contents.into_iter().map(|c| c.question).collect();
     Ok(format.write(&questions, &cases))
+}
+
+/// A report as JSON, the same for `mockexam import --json` and the API.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ReportJson {
+    pub exam: String,
+    /// Set when the questions were imported; null for a dry run, or when
+    /// errors stopped the import (then nothing was stored).
+    pub import_id: Option<Uuid>,
+    /// True when nothing can be imported until the errors are fixed.
+    pub has_errors: bool,
+    pub counts: ImportCounts,
+    pub files: Vec<ImportedFile>,
+    /// Questions per domain and kind.
+    pub per_domain: Vec<DomainCountJson>,
+    pub questions: Vec<QuestionJson>,
+    pub problems: Vec<ProblemJson>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DomainCountJson {
+    pub domain: String,
+    /// single, multiple, ordering or matching
+    pub kind: String,
+    pub questions: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct QuestionJson {
+    pub id: String,
+    pub domain: String,
+    pub kind: String,
+    pub file: String,
+    pub line: usize,
+    /// new, unchanged or new version
+    pub change: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemJson {
+    /// error (nothing is imported), skipped (a question of a kind mockexam
+    /// cannot hold, left out) or warning
+    pub severity: String,
+    /// Empty for a problem with the options (a domain map, say).
+    pub file: String,
+    pub line: usize,
+    pub column: Option<usize>,
+    pub question: Option<String>,
+    pub message: String,
+}
+
+impl From<&Report> for ReportJson {
+    fn from(r: &Report) -> Self {
+        ReportJson {
+            exam: r.exam.clone(),
+            import_id: r.import_id,
+            has_errors: r.has_errors(),
+            counts: r.counts.clone(),
+            files: r.files.clone(),
+            per_domain: r
+                .per_domain()
+                .into_iter()
+                .map(|(domain, kind, questions)| DomainCountJson { domain, kind: kind.as_str().into(), questions })
+                .collect(),
+            questions: r
+                .questions
+                .iter()
+                .map(|q| QuestionJson {
+                    id: q.id.clone(),
+                    domain: q.domain.clone(),
+                    kind: q.kind.as_str().into(),
+                    file: q.file.clone(),
+                    line: q.line,
+                    change: q.change.as_str().into(),
+                })
+                .collect(),
+            problems: r
+                .problems
+                .iter()
+                .map(|p| ProblemJson {
+                    severity: p.problem.severity.as_str().into(),
+                    file: p.file.clone(),
+                    line: p.problem.line,
+                    column: p.problem.column,
+                    question: p.problem.question.clone(),
+                    message: p.problem.message.clone(),
+                })
+                .collect(),
+        }
+    }
 }
