@@ -13,7 +13,7 @@ use crate::content::SourcedQuestion;
 use crate::content::formats::{Format, Severity, Written};
 use crate::content::import::{self, FileProblem, Options};
 use crate::exam::kind::Kind;
-use crate::exam::{CaseStudy, VersionContent};
+use crate::exam::{Blueprint, CaseStudy, VersionContent};
 use crate::store::exams::{content_hash, current_contents, current_hashes, write_questions};
 use crate::store::imports::{self, ImportCounts, ImportRecord, ImportedFile, NewImport};
 
@@ -92,6 +92,12 @@ pub async fn validate(app: &App, slug: &str, files: &[(String, Vec<u8>)], option
     let validated = import::validate(&exam.blueprint, files, options);
     let hashes = current_hashes(&app.db, exam.id).await?;
     Ok(report(slug, &validated, &hashes))
+}
+
+/// Checks files against a blueprint with no database (`content check`):
+/// every question counts as new.
+pub fn check(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Options) -> Report {
+    report(&blueprint.slug, &import::validate(blueprint, files, options), &HashMap::new())
 }
 
 /// Validates, then imports when nothing is wrong: every question in one

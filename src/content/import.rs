@@ -132,6 +132,7 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
         out.problems.push(option_error("no files were given".into()));
     }
     let mut first_seen: HashMap<String, (String, usize)> = HashMap::new();
+    let mut unmapped: Vec<Unmapped> = Vec::new();
     for (name, bytes) in files {
         let mut summary = FileSummary {
             name: name.clone(),
@@ -166,19 +167,11 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
             match settle_domain(blueprint, &q.question.domain, q.category.as_deref(), options) {
                 Some(code) => q.question.domain = code,
                 None => {
-                    let named = q.category.as_deref().filter(|c| !c.is_empty()).or(Some(q.question.domain.as_str()));
-                    out.problems.push(at(match named.filter(|n| !n.is_empty()) {
-                        Some(n) => format!(
-                            "the category `{n}` maps to no domain of {}: add --domain-map \"{}=<domain>\" or --all-in-domain <domain> ({})",
-                            blueprint.slug,
-                            last_segment(&normalize(n)),
-                            codes(blueprint)
-                        ),
-                        None => format!(
-                            "the question has no category or domain: give --all-in-domain <domain> ({})",
-                            codes(blueprint)
-                        ),
-                    }));
+                    let named = q.category.clone().filter(|c| !c.is_empty()).unwrap_or(q.question.domain.clone());
+                    match unmapped.iter_mut().find(|u| u.category == named) {
+                        Some(u) => u.ids.push(id.clone()),
+                        None => unmapped.push(Unmapped { category: named, line: q.line, ids: vec![id.clone()] }),
+                    }
                 }
             }
             match first_seen.get(&id) {
@@ -189,6 +182,9 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
             }
             summary.questions += 1;
             out.questions.push(SourcedQuestion { file: name.clone(), line: q.line, question: q.question });
+        }
+        for u in unmapped.drain(..) {
+            out.problems.push(problem(unmapped_problem(blueprint, &u)));
         }
         for case in read.cases {
             if out.cases.iter().any(|c| c.id == case.id) {
@@ -203,6 +199,36 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
     }
     check_cases(&mut out);
     out
+}
+
+/// The questions of one file whose category maps to no domain: one error
+/// for them all, at the first, rather than one per question.
+struct Unmapped {
+    category: String,
+    line: usize,
+    ids: Vec<String>,
+}
+
+fn unmapped_problem(blueprint: &Blueprint, u: &Unmapped) -> Problem {
+    let (which, verb) = match u.ids.len() {
+        1 => ("the question".to_string(), "maps"),
+        n => (format!("{n} questions, from `{}`,", u.ids[0]), "map"),
+    };
+    let message = if u.category.trim().is_empty() {
+        format!(
+            "{which} with no category or domain {verb} to no domain: give --all-in-domain <domain> ({})",
+            codes(blueprint)
+        )
+    } else {
+        format!(
+            "{which} in the category `{}` {verb} to no domain of {}: add --domain-map \"{}=<domain>\" or --all-in-domain <domain> ({})",
+            u.category,
+            blueprint.slug,
+            last_segment(&normalize(&u.category)),
+            codes(blueprint)
+        )
+    };
+    Problem::error(u.line, message).for_question(&u.ids[0])
 }
 
 /// A case study needs two or more questions, all in one domain; a question

@@ -233,19 +233,21 @@ pub fn counts(content: &ExamContent) -> BTreeMap<(String, Kind), usize> {
 
 /// A table of the counts, one row per domain, for the terminal.
 pub fn summary(content: &ExamContent) -> String {
-    let counts = counts(content);
-    let mut out = format!(
-        "{}: {} questions, {} case studies\n{:<6}{:>8}{:>10}{:>10}{:>10}{:>8}\n",
+    let domains: Vec<&str> = content.blueprint.domains.iter().map(|d| d.code.as_str()).collect();
+    format!(
+        "{}: {} questions, {} case studies\n{}",
         content.blueprint.slug,
         content.questions.len(),
         content.cases.len(),
-        "domain",
-        "single",
-        "multiple",
-        "ordering",
-        "matching",
-        "total"
-    );
+        counts_table(&domains, &counts(content))
+    )
+}
+
+/// Questions per domain (a row each, in `domains` order) and kind, with
+/// totals, as the terminal shows them.
+pub fn counts_table(domains: &[&str], counts: &BTreeMap<(String, Kind), usize>) -> String {
+    let mut out =
+        format!("{:<6}{:>8}{:>10}{:>10}{:>10}{:>8}\n", "domain", "single", "multiple", "ordering", "matching", "total");
     let row = |label: &str, get: &dyn Fn(Kind) -> usize| {
         let total: usize = Kind::ALL.iter().map(|&k| get(k)).sum();
         format!(
@@ -258,8 +260,8 @@ pub fn summary(content: &ExamContent) -> String {
             total
         )
     };
-    for d in &content.blueprint.domains {
-        out += &row(&d.code, &|k| counts.get(&(d.code.clone(), k)).copied().unwrap_or(0));
+    for d in domains {
+        out += &row(d, &|k| counts.get(&(d.to_string(), k)).copied().unwrap_or(0));
     }
     out += &row("all", &|k| counts.iter().filter(|((_, kk), _)| *kk == k).map(|(_, n)| n).sum());
     out
