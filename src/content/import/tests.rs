@@ -74,7 +74,7 @@ fn questions_take_their_domains_and_unmapped_ones_are_errors_naming_the_category
     assert_eq!(
         problems,
         [
-            "moodle.gift:11: error: [key-policy] the category `$course$/top/Security` maps to no domain of mla-c01: add --domain-map \"security=<domain>\" or --all-in-domain <domain> (D1, D2, D3, D4)"
+            "moodle.gift:11: error: [key-policy] the question in the category `$course$/top/Security` maps to no domain of mla-c01: add --domain-map \"security=<domain>\" or --all-in-domain <domain> (D1, D2, D3, D4)"
         ]
     );
     assert!(v.has_errors());
