@@ -39,12 +39,34 @@ async fn axe_core_finds_and_fails_a_page_with_known_violations() {
     }
 }
 
+/// The keyboard check of every page visit fails a page whose link hides
+/// its focus ring, and one whose tabindex reorders the focus.
+#[tokio::test]
+async fn the_focus_check_fails_a_hidden_focus_ring_and_a_scrambled_order() {
+    let app = TestApp::spawn().await;
+    let web = Web::launch(&app, true).await;
+    // Our own ring, as app.css draws it: the browser's default is 1 px.
+    let page = |body: &str| {
+        format!(
+            "data:text/html,<!doctype html><html lang=en><title>T</title>\
+             <style>:focus-visible {{ outline: 3px solid black }}</style><main>{body}</main></html>"
+        )
+    };
+    web.goto_url(&page("<a href=%23a>a</a> <button style='outline:none'>b</button>")).await;
+    assert_eq!(web.keyboard_focus_problem().await.as_deref(), Some("button shows no focus ring when reached by Tab"));
+    web.goto_url(&page("<a href=%23a>a</a> <a href=%23b tabindex=2>b</a>")).await;
+    let problem = web.keyboard_focus_problem().await.expect("a scrambled order fails");
+    assert!(problem.contains("positive tabindex"), "{problem}");
+    web.goto_url(&page("<a href=%23a>a</a> <a href=%23b>b</a>")).await;
+    assert_eq!(web.keyboard_focus_problem().await, None, "a 3 px ring on every stop passes");
+}
+
 /// The pages of someone not signed in.
 #[tokio::test]
 async fn the_sign_in_and_register_pages_read_well_in_every_layout() {
     let app = TestApp::spawn().await;
     let web = Web::launch(&app, true).await;
-    for path in ["/login", "/register", "/"] {
+    for path in ["/login", "/register", "/", "/no-such-page"] {
         web.visit_in_every_layout(path).await;
     }
 }

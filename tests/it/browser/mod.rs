@@ -12,6 +12,7 @@
 
 mod axe;
 mod chromedriver;
+mod focus;
 mod learner;
 mod web;
 

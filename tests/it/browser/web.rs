@@ -435,7 +435,8 @@ impl Web {
     /// light and the dark scheme. At 375 px nothing may scroll sideways (with
     /// every `<details>` opened), the dark scheme must really change the
     /// page's colours, and axe-core must find nothing serious in any of the
-    /// four layouts (see `axe`). Returns to light at 1280 px.
+    /// four layouts (see `axe`); Tab must show a focus ring at every stop, in
+    /// the page's order (see `focus`). Returns to light at 1280 px.
     pub(super) async fn visit_in_every_layout(&self, path: &str) {
         self.visit_in_every_layout_as(path, None).await;
     }
@@ -464,6 +465,9 @@ impl Web {
                     self.widen().await;
                 }
                 self.assert_accessible(&layout).await;
+                if scheme == "light" && width == 1280 {
+                    self.assert_keyboard_focus(&layout).await;
+                }
                 if let Some(name) = photo {
                     let height = if width == 375 { PHONE_HEIGHT } else { DESK_HEIGHT };
                     self.screenshot(&format!("{name}-{scheme}-{width}"), width, height).await;
