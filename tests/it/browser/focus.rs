@@ -43,7 +43,7 @@ impl Web {
     pub(super) async fn keyboard_focus_problem(&self) -> Option<String> {
         let positive =
             self.js("return [...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length").await;
-        if positive != Value::from(0) {
+        if positive != 0 {
             return Some(format!("{positive} elements have a positive tabindex, which changes the focus order"));
         }
         self.js(
