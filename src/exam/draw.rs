@@ -50,8 +50,6 @@ pub struct Request<'a> {
     /// How many of the drawn items are unscored; each domain's share follows
     /// the weights, so the scored ones do too.
     pub unscored: u32,
-    /// Present items in priority order instead of a shuffled one.
-    pub keep_order: bool,
     pub seed: u64,
 }
 
@@ -103,9 +101,7 @@ pub fn draw(candidates: &[Candidate], request: &Request) -> Vec<Drawn> {
             picked.push(i);
         }
     }
-    if !request.keep_order {
-        picked.shuffle(&mut rng);
-    }
+    picked.shuffle(&mut rng);
 
     let unscored = pick_unscored(&units, &picked, request, &mut rng);
     picked
@@ -221,7 +217,7 @@ mod tests {
     }
 
     fn request(domains: &[(String, u32)], seed: u64) -> Request<'_> {
-        Request { count: 65, domains, unscored: 0, keep_order: false, seed }
+        Request { count: 65, domains, unscored: 0, seed }
     }
 
     #[test]

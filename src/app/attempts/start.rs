@@ -149,13 +149,7 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
             .collect();
         let weighted: Vec<(String, u32)> =
             plan.domains.iter().map(|d| (d.clone(), b.domain(d).map_or(1, |x| x.weight))).collect();
-        let request = Request {
-            count: plan.count,
-            domains: &weighted,
-            unscored: plan.unscored,
-            keep_order: false,
-            seed: seed as u64,
-        };
+        let request = Request { count: plan.count, domains: &weighted, unscored: plan.unscored, seed: seed as u64 };
         (candidates.iter().collect(), draw::draw(&draw_candidates, &request))
     };
     let items: Vec<NewItem> = drawn
