@@ -47,6 +47,10 @@ enum Command {
         /// Where to write; standard output when not given.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Only the questions of this question set: the file they came
+        /// from, such as d1-etl.md or bank.gift.
+        #[arg(long)]
+        set: Option<String>,
     },
 }
 
@@ -149,8 +153,8 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Some(Command::Export { exam, format, out }) => {
-            runtime().and_then(|rt| rt.block_on(export(&exam, &format, out.as_deref())))
+        Some(Command::Export { exam, format, out, set }) => {
+            runtime().and_then(|rt| rt.block_on(export(&exam, &format, out.as_deref(), set.as_deref())))
         }
         Some(Command::User { command: UserCommand::Create { email, role, name } }) => init_tracing()
             .and_then(|()| runtime())
@@ -398,7 +402,7 @@ async fn import_files(args: &ImportArgs) -> anyhow::Result<ExitCode> {
 /// `mockexam export`: the exam's current questions in a writable format,
 /// to a file or standard output; what the format cannot carry goes to
 /// standard error.
-async fn export(exam: &str, format: &str, out: Option<&Path>) -> anyhow::Result<()> {
+async fn export(exam: &str, format: &str, out: Option<&Path>, set: Option<&str>) -> anyhow::Result<()> {
     let format = Format::parse(format)
         .filter(|f| f.writable())
         .with_context(|| format!("cannot export as `{format}`: use markdown, json, gift, moodle-xml or csv"))?;
@@ -407,9 +411,10 @@ async fn export(exam: &str, format: &str, out: Option<&Path>) -> anyhow::Result<
     let result = async {
         mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
         let app = App::new(database.pool.clone(), Arc::new(config.clone()), Default::default());
-        imports::export(&app, exam, format).await.map_err(|e| match e {
-            app::Error::NotFound => anyhow::anyhow!("no exam `{exam}` in this database"),
-            e => e.into(),
+        imports::export(&app, exam, format, set).await.map_err(|e| match (e, set) {
+            (app::Error::NotFound, Some(set)) => anyhow::anyhow!("no exam `{exam}`, or no question set `{set}` in it"),
+            (app::Error::NotFound, None) => anyhow::anyhow!("no exam `{exam}` in this database"),
+            (e, _) => e.into(),
         })
     }
     .await;

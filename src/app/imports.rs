@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{App, Result, exams};
+use super::{App, Error, Result, exams};
 use crate::content::SourcedQuestion;
 use crate::content::formats::{Format, Severity, Written};
 use crate::content::import::{self, FileProblem, Options};
@@ -192,11 +192,16 @@ pub async fn list(app: &App, slug: &str) -> Result<Vec<ImportRecord>> {
     Ok(imports::list(&app.db, exam.id, 200).await?)
 }
 
-/// An exam's current questions (not retired) written in `format`, with
-/// what the format could not carry; None for a read-only format.
-pub async fn export(app: &App, slug: &str, format: Format) -> Result<Option<Written>> {
+/// An exam's current questions (not retired), or those of one question set
+/// (see [`current_contents`]), written in `format`, with what the format
+/// could not carry; None for a read-only format. A set with no questions
+/// is not found.
+pub async fn export(app: &App, slug: &str, format: Format, set: Option<&str>) -> Result<Option<Written>> {
     let exam = exams::by_slug(app, slug).await?;
-    let contents = current_contents(&app.db, exam.id).await?;
+    let contents = current_contents(&app.db, exam.id, set).await?;
+    if set.is_some() && contents.is_empty() {
+        return Err(Error::NotFound);
+    }
     let mut cases: Vec<CaseStudy> = Vec::new();
     for case in contents.iter().filter_map(|c| c.case.as_ref()) {
         if !cases.iter().any(|c| c.id == case.id) {

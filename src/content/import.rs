@@ -142,6 +142,7 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
             questions: 0,
         };
         let problem = |problem: Problem| FileProblem { file: name.clone(), problem };
+        let first_problem = out.problems.len();
         let text = match formats::decode(bytes) {
             Ok(text) => text,
             Err(p) => {
@@ -186,6 +187,8 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
         for u in unmapped.drain(..) {
             out.problems.push(problem(unmapped_problem(blueprint, &u)));
         }
+        // In the order of the file, as an author reads it.
+        out.problems[first_problem..].sort_by_key(|p| (p.problem.line, p.problem.column));
         for case in read.cases {
             if out.cases.iter().any(|c| c.id == case.id) {
                 out.problems.push(problem(

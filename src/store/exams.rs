@@ -80,13 +80,22 @@ pub async fn current_hashes(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result
 }
 
 /// The current version of every question of an exam not retired, by
-/// question id: what an export writes.
-pub async fn current_contents(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<VersionContent>> {
+/// question id: what an export writes. With `set`, only the questions of
+/// that question set: the file they came from, named whole or by its last
+/// part (`d1-etl.md` for `content/mla-c01/d1-etl.md`).
+pub async fn current_contents(
+    db: impl PgExecutor<'_>,
+    exam: Uuid,
+    set: Option<&str>,
+) -> sqlx::Result<Vec<VersionContent>> {
     let rows = sqlx::query!(
         r#"SELECT v.content AS "content: Json<VersionContent>"
            FROM questions q JOIN question_versions v ON v.id = q.current_version
-           WHERE q.exam_id = $1 AND NOT q.retired ORDER BY q.key"#,
-        exam
+           WHERE q.exam_id = $1 AND NOT q.retired
+             AND ($2::text IS NULL OR q.source = $2 OR q.source LIKE '%/' || $2)
+           ORDER BY q.key"#,
+        exam,
+        set
     )
     .fetch_all(db)
     .await?;
