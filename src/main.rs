@@ -1,17 +1,17 @@
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use mockexam::account::{DisplayName, Email, Password, Role};
-use mockexam::app::imports::{self, Actor};
 use mockexam::app::{self, App, accounts};
+use mockexam::cli::commands::{self, ImportRequest};
 use mockexam::config::{Config, Logging};
 use mockexam::content::formats::Format;
 use mockexam::content::import;
-use mockexam::{cli, content, db, web};
+use mockexam::{db, web};
 
 #[derive(Parser)]
 #[command(name = "mockexam", version, about = "A self-hosted practice-exam server")]
@@ -142,10 +142,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Content { command: ContentCommand::Check { paths, exam_dir, mapping } }) => {
-            return content_check(&paths, exam_dir.as_deref(), &mapping);
+            return match mapping.options() {
+                Ok(options) => commands::content_check(&paths, exam_dir.as_deref(), &options),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         Some(Command::Import(args)) => {
-            return match runtime().and_then(|rt| rt.block_on(import_files(&args))) {
+            let imported = args.mapping.options().and_then(|options| {
+                let request = ImportRequest {
+                    files: &args.files,
+                    exam: &args.exam,
+                    options: &options,
+                    dry_run: args.dry_run,
+                    json: args.json,
+                };
+                runtime().and_then(|rt| rt.block_on(commands::import_files(&request)))
+            });
+            return match imported {
                 Ok(code) => code,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -154,7 +170,7 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::Export { exam, format, out, set }) => {
-            runtime().and_then(|rt| rt.block_on(export(&exam, &format, out.as_deref(), set.as_deref())))
+            runtime().and_then(|rt| rt.block_on(commands::export(&exam, &format, out.as_deref(), set.as_deref())))
         }
         Some(Command::User { command: UserCommand::Create { email, role, name } }) => init_tracing()
             .and_then(|()| runtime())
@@ -287,158 +303,5 @@ async fn create_user(email: &str, role: &str, name: Option<&str>) -> anyhow::Res
         .with_context(|| format!("cannot create {}", email.as_str()))?
         .with_context(|| format!("cannot create {}: an account with this email already exists", email.as_str()))?;
     println!("created {} ({}) as {}", user.email, user.display_name, user.role.as_str());
-    Ok(())
-}
-
-/// Checks exam folders, or question files of any format against an exam
-/// folder's blueprint; exits non-zero on any error.
-fn content_check(paths: &[PathBuf], exam_dir: Option<&Path>, mapping: &MappingArgs) -> ExitCode {
-    let mut failed = false;
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            failed |= !check_exam_dirs(path);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    if !files.is_empty() {
-        failed |= match check_files(&files, exam_dir, mapping) {
-            Ok(ok) => !ok,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                true
-            }
-        };
-    }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
-}
-
-fn check_exam_dirs(root: &Path) -> bool {
-    let dirs = match content::exam_dirs(root) {
-        Ok(dirs) if !dirs.is_empty() => dirs,
-        Ok(_) => {
-            eprintln!("{}: no exam.toml here or in its sub-folders", root.display());
-            return false;
-        }
-        Err(e) => {
-            eprintln!("{}: {e}", root.display());
-            return false;
-        }
-    };
-    let mut ok = true;
-    for dir in dirs {
-        match content::load_dir(&dir) {
-            Ok(exam) => print!("{}", content::summary(&exam)),
-            Err(errors) => {
-                ok = false;
-                for e in &errors {
-                    eprintln!("{e}");
-                }
-                eprintln!("{}: {} errors; nothing would be imported", dir.display(), errors.len());
-            }
-        }
-    }
-    ok
-}
-
-/// Checks question files against a blueprint, as an import would, without
-/// a database: every question is reported as new.
-fn check_files(files: &[PathBuf], exam_dir: Option<&Path>, mapping: &MappingArgs) -> anyhow::Result<bool> {
-    let dir = match exam_dir {
-        Some(dir) => dir.to_path_buf(),
-        None => files[0].parent().map(Path::to_path_buf).unwrap_or_default(),
-    };
-    let toml_path = dir.join("exam.toml");
-    let toml = std::fs::read_to_string(&toml_path).with_context(|| {
-        format!("{}: cannot read the blueprint; name the exam folder with --exam-dir", toml_path.display())
-    })?;
-    let blueprint = content::parse_blueprint(&toml_path.display().to_string(), &toml)
-        .map_err(|errors| anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
-    let config = Config::from_env()?;
-    let read = cli::read_files(files, config.import_limit_bytes)?;
-    let report = imports::check(&blueprint, &read, &mapping.options()?);
-    print!("{}", cli::report_table(&report, &blueprint, true));
-    Ok(!report.has_errors())
-}
-
-/// `mockexam import`: loads the bundled exams first (as the server does at
-/// start, so the exam exists in a fresh database), then validates and,
-/// unless it is a dry run, imports. Exits non-zero when anything is wrong.
-async fn import_files(args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let options = args.mapping.options()?;
-    let config = Config::from_env()?;
-    let files = cli::read_files(&args.files, config.import_limit_bytes)?;
-    let mut database = db::open(&config).await?;
-    let result = async {
-        mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
-        let app = App::new(database.pool.clone(), Arc::new(config.clone()), Default::default());
-        let exam = app::exams::by_slug(&app, &args.exam).await.map_err(|e| match e {
-            app::Error::NotFound => anyhow::anyhow!("no exam `{}` in this database", args.exam),
-            e => e.into(),
-        })?;
-        let report = if args.dry_run {
-            imports::validate(&app, &args.exam, &files, &options).await?
-        } else {
-            let actor = Actor { user_id: None, name: "command line".into() };
-            imports::import(&app, &actor, &args.exam, &files, &options).await?
-        };
-        anyhow::Ok((report, exam.blueprint))
-    }
-    .await;
-    database.pool.close().await;
-    if let Some(cluster) = database.cluster.as_mut() {
-        cluster.stop()?;
-    }
-    let (report, blueprint) = result?;
-    if args.json {
-        print!("{}", cli::report_json(&report));
-    } else {
-        print!("{}", cli::report_table(&report, &blueprint, args.dry_run));
-    }
-    Ok(if report.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-/// `mockexam export`: the exam's current questions in a writable format,
-/// to a file or standard output; what the format cannot carry goes to
-/// standard error.
-async fn export(exam: &str, format: &str, out: Option<&Path>, set: Option<&str>) -> anyhow::Result<()> {
-    let format = Format::parse(format)
-        .filter(|f| f.writable())
-        .with_context(|| format!("cannot export as `{format}`: use markdown, json, gift, moodle-xml or csv"))?;
-    let config = Config::from_env()?;
-    let mut database = db::open(&config).await?;
-    let result = async {
-        mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
-        let app = App::new(database.pool.clone(), Arc::new(config.clone()), Default::default());
-        imports::export(&app, exam, format, set).await.map_err(|e| match (e, set) {
-            (app::Error::NotFound, Some(set)) => anyhow::anyhow!("no exam `{exam}`, or no question set `{set}` in it"),
-            (app::Error::NotFound, None) => anyhow::anyhow!("no exam `{exam}` in this database"),
-            (e, _) => e.into(),
-        })
-    }
-    .await;
-    database.pool.close().await;
-    if let Some(cluster) = database.cluster.as_mut() {
-        cluster.stop()?;
-    }
-    let written = result?.context("this format is read only")?;
-    match out {
-        Some(path) => {
-            std::fs::write(path, &written.text).with_context(|| format!("cannot write {}", path.display()))?
-        }
-        None => std::io::stdout().write_all(written.text.as_bytes())?,
-    }
-    for (id, lost) in &written.losses {
-        eprintln!("{id}: {lost}");
-    }
-    if !written.losses.is_empty() {
-        eprintln!(
-            "{} questions or parts could not be written as {}: {}",
-            written.losses.len(),
-            format.as_str(),
-            format.loses()
-        );
-    }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Tests of the Moodle XML reader and writer. Over 400 lines and whole:
+//! Tests of the Moodle XML reader and writer. Over 400 lines, it stays whole:
 //! every test leans on the same fixture and helpers (`quiz`, `multichoice`,
 //! `round_trip`), which splitting would only scatter.
 

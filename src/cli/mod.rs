@@ -1,6 +1,8 @@
 //! What the command line prints and reads for imports and exports: files
 //! read under the size limit with a progress line on a terminal, and the
-//! report as a table or as JSON. The commands themselves are in `main.rs`.
+//! report as a table or as JSON. The commands are in [`commands`].
+
+pub mod commands;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
