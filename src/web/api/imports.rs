@@ -66,9 +66,10 @@ impl ImportQuery {
                 "domain_map" => out.domain_map.push(value),
                 "all_in_domain" => out.all_in_domain = Some(value),
                 "dry_run" => {
-                    out.dry_run = Some(value.parse().map_err(|_| {
-                        AppError::Invalid(format!("`dry_run` is `true` or `false`, not `{value}`."))
-                    })?)
+                    out.dry_run =
+                        Some(value.parse().map_err(|_| {
+                            AppError::Invalid(format!("`dry_run` is `true` or `false`, not `{value}`."))
+                        })?)
                 }
                 // Unknown parameters are ignored, as everywhere in the API.
                 _ => {}
@@ -82,10 +83,12 @@ impl ImportQuery {
 
     fn options(&self) -> Result<Options, AppError> {
         let format = self.format.as_deref().map(format_named).transpose()?;
-        let domain_map =
-            self.domain_map.iter().map(|m| Options::parse_mapping(m)).collect::<Result<_, _>>().map_err(|e| {
-                AppError::Invalid(format!("`domain_map`: {e}."))
-            })?;
+        let domain_map = self
+            .domain_map
+            .iter()
+            .map(|m| Options::parse_mapping(m))
+            .collect::<Result<_, _>>()
+            .map_err(|e| AppError::Invalid(format!("`domain_map`: {e}.")))?;
         Ok(Options { format, domain_map, all_in_domain: self.all_in_domain.clone() })
     }
 }
