@@ -46,6 +46,7 @@ pub struct ImportQuery {
     format: Option<String>,
     /// `CATEGORY=DOMAIN`, repeatable: the questions of a category path (or
     /// its last segment) go to that domain code, such as `Data preparation=D1`.
+    #[param(required = false)]
     domain_map: Vec<String>,
     /// The domain code of every question whose category maps to no domain.
     all_in_domain: Option<String>,
@@ -229,7 +230,7 @@ pub struct ExportQuery {
 /// for, as an attachment named `<slug>.<extension>`. Importing the file
 /// back changes nothing, as far as the format carries the questions; the
 /// header `X-Mockexam-Left-Out` counts the questions a format left out or
-/// cut short. What each format cannot carry is listed below.
+/// cut short.
 #[utoipa::path(
     get,
     path = "/api/v1/exams/{slug}/export",
