@@ -100,6 +100,8 @@ fn format_named(name: &str) -> Result<Format, AppError> {
     })
 }
 
+// The path is also `limit::IMPORT_ROUTE`, which gives this route its own
+// body limit (tested in tests/it/imports_api.rs).
 /// Validate a question file, or import it.
 ///
 /// The body is one file, as raw bytes (any content type), at most
