@@ -1,4 +1,6 @@
-//! The one bound on request bodies, and what happens to a body nobody read.
+//! The bound on request bodies, and what happens to a body nobody read.
+//! Every route takes `MOCKEXAM_BODY_LIMIT_KB`, but the upload of question
+//! files ([`IMPORT_ROUTE`]), which takes `MOCKEXAM_IMPORT_LIMIT_KB`.
 //!
 //! A body whose declared length is over the limit is refused before any of
 //! it is read; any other (a chunked one has no declared length) is read
@@ -19,7 +21,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, EXPECT};
 use axum::middleware::Next;
@@ -34,8 +36,15 @@ use super::{AppError, AppState};
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
+/// The route that takes a question file (`web::api::imports`): a bank is
+/// larger than any form or answer, so it has a limit of its own.
+pub const IMPORT_ROUTE: &str = "/api/v1/exams/{slug}/imports";
+
 pub async fn bound(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let limit = state.config.body_limit_bytes;
+    // This layer runs after routing, so the route is known.
+    let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+    let limit =
+        if route == Some(IMPORT_ROUTE) { state.config.import_limit_bytes } else { state.config.body_limit_bytes };
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         return AppError::TooLarge(Some(BodyLimit(limit))).for_path(req.uri().path());

@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use serde::de::DeserializeOwned;
 
+use crate::account::Role;
 use crate::app::accounts;
 use crate::store::users::User;
 use crate::web::limit::{self, BodyLimit};
@@ -35,6 +36,24 @@ impl FromRequestParts<AppState> for ApiUser {
         }
         let Ok(MaybeUser(session)) = MaybeUser::from_request_parts(parts, state).await;
         session.map(|s| ApiUser(s.user)).ok_or_else(unauthorized)
+    }
+}
+
+/// An instructor or admin calling: what may import and export questions.
+/// Anyone else with good credentials is refused with 403, not 401: logging
+/// in again would not help.
+pub struct ApiInstructor(pub User);
+
+impl FromRequestParts<AppState> for ApiInstructor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
+        if user.role < Role::Instructor {
+            let message = "Importing and exporting questions is for instructors and admins.";
+            return Err(ApiError(AppError::Forbidden(message.into())));
+        }
+        Ok(ApiInstructor(user))
     }
 }
 

@@ -18,6 +18,7 @@
 mod attempts;
 mod exams;
 mod extract;
+mod imports;
 mod json;
 mod me;
 mod problems;
@@ -53,7 +54,7 @@ pub fn router() -> Router<AppState> {
 
 /// Every route of the API, each added with its description.
 fn documented() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(show_document))
         .routes(routes!(exams::list_exams))
         .routes(routes!(exams::start_attempt))
@@ -65,6 +66,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(me::my_attempts))
         .routes(routes!(me::my_responses))
         .routes(routes!(me::my_progress))
+        .routes(routes!(imports::import_questions, imports::list_imports))
+        .routes(routes!(imports::export_questions));
+    imports::describe_losses(router.get_openapi_mut());
+    router
 }
 
 /// What the routes do not say about themselves: the API as a whole, its
@@ -79,22 +84,25 @@ fn documented() -> OpenApiRouter<AppState> {
             own pages, with the session cookie; with the cookie, requests that change anything must also echo the \
             `mockexam_csrf` cookie in the `X-CSRF-Token` header. Every error is an RFC 9457 problem document \
             (`application/problem+json`). Times are RFC 3339. Options are always named by their display position \
-            (0-based), which differs per attempt."
+            (0-based), which differs per attempt. Instructors and admins can also import question files into an exam and \
+            export its questions (tag `imports`)."
     ),
     servers((url = "/")),
     // Reading needs either credential; each route that changes state asks
     // for the CSRF header beside the cookie.
     security(("bearerToken" = []), ("sessionCookie" = [])),
-    tags((name = "exams"), (name = "attempts"), (name = "results"), (name = "progress"), (name = "meta")),
+    tags((name = "exams"), (name = "attempts"), (name = "results"), (name = "progress"), (name = "imports"), (name = "meta")),
     components(
         schemas(Problem),
         responses(
             problems::Unauthorized,
             problems::Forbidden,
+            problems::ForInstructors,
             problems::NotFound,
             problems::Invalid,
             problems::Conflict,
-            problems::Unavailable
+            problems::Unavailable,
+            problems::TooLarge
         )
     ),
     modifiers(&SecuritySchemes)

@@ -29,6 +29,9 @@ macro_rules! problem_response {
 problem_response! {
     Unauthorized: "No valid session or token.";
     Forbidden: "Refused by the CSRF check (a cookie request without a matching `X-CSRF-Token`, or from another site).";
+    ForInstructors: "Not an instructor's or admin's credentials, or (for a change) refused by the CSRF check.";
+    TooLarge: "The upload is over the import limit (`MOCKEXAM_IMPORT_LIMIT_KB`): it was not read further and \
+        nothing was stored.";
     NotFound: "No such thing, or not yours.";
     Invalid: "The request was read but cannot be done as asked; `detail` says why.";
     Conflict: "Not possible in the attempt's current state.";

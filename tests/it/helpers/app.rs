@@ -176,6 +176,22 @@ impl TestApp {
         Browser::new(self.browser.addr)
     }
 
+    /// Another browser, logged in as a new account of `role` ("instructor"
+    /// or "admin"): registered as anyone is, then given the role, as
+    /// `mockexam user create --role …` would make it.
+    pub async fn new_browser_as(&self, role: &str, email: &str) -> Browser {
+        let browser = self.new_browser();
+        let response = browser.register(email, "Ines Instructor", "correct horse battery").await;
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "registration redirects");
+        sqlx::query("UPDATE users SET role = $1 WHERE email = $2")
+            .bind(role)
+            .bind(email)
+            .execute(&self.db)
+            .await
+            .expect("the role is set");
+        browser
+    }
+
     /// A URL for this test's database, for running the CLI against it.
     pub fn database_url(&self) -> String {
         let o = &self.options;

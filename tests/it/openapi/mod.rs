@@ -25,6 +25,14 @@ use serde_json::{Value, json};
 use crate::helpers::{ApiClient, TestApp, key_of, wrong_answer_of};
 use schema::{Call, check, coverage, operations, without_property};
 
+/// The import limit of the app under test: small, so that an upload over
+/// it is quick to send.
+const IMPORT_LIMIT: usize = 64 * 1024;
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(|c| c.import_limit_bytes = IMPORT_LIMIT).await
+}
+
 /// Makes calls, checking each answer against the document as it comes.
 struct Recorder {
     doc: Value,
@@ -41,8 +49,13 @@ impl Recorder {
         let content_type = response.headers().get("content-type").map(|v| v.to_str().expect("ASCII").to_string());
         let content_type = content_type.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_string();
         let text = response.text().await.expect("a body");
-        let body: Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status} {path}: not JSON ({e}): {text}"));
+        // An export in a format other than JSON is a file of its own: its
+        // schema is a string.
+        let body: Value = if content_type.ends_with("json") {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status} {path}: not JSON ({e}): {text}"))
+        } else {
+            Value::String(text)
+        };
         let call = Call { method, path, status: status.as_u16(), content_type, body: body.clone() };
         if let Err(problem) = check(&self.doc, &call) {
             panic!("{problem}");
@@ -75,6 +88,14 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
         json!([{ "bearerToken": [] }, { "sessionCookie": [], "csrfHeader": [] }]),
         "a change with the cookie needs the CSRF header"
     );
+
+    let export_description = doc["paths"]["/api/v1/exams/{slug}/export"]["get"]["description"].as_str();
+    for format in mockexam::content::formats::Format::ALL.into_iter().filter(|f| f.writable()) {
+        assert!(
+            export_description.is_some_and(|d| d.contains(format.loses())),
+            "the export says what {format:?} loses"
+        );
+    }
 
     let mut api = Recorder { doc: doc.clone(), calls: Vec::new() };
     let token = app.create_api_token("schema check").await;
@@ -192,6 +213,52 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
     assert_eq!(api.call(progress, get("/api/v1/me/progress?exam=nope")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(api.call(progress, get("/api/v1/me/progress")).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Question sets in and out, with an instructor's token; a learner's is
+    // refused on each route.
+    let instructor = app.new_browser_as("instructor", "ines@example.org").await;
+    let instructor_token = instructor.create_api_token("ci").await;
+    let as_instructor = |method: Method, path: &str| client.request(method, url(path)).bearer_auth(&instructor_token);
+    let imports = "/api/v1/exams/{slug}/imports";
+    let export = "/api/v1/exams/{slug}/export";
+    let gift = "$CATEGORY: D1\n\n::Q1 Scaler::Fit the scaler on which rows? {=The training rows#Only those. \
+                ~All rows#That leaks. ####Split first.}\n\n::Q2 Essay::Explain leakage. {}\n";
+    let upload = |query: &str, body: String| {
+        as_instructor(Method::POST, &format!("/api/v1/exams/mla-c01/imports?{query}")).body(body)
+    };
+    let (status, report) = api.call(imports, upload("file_name=a.gift&dry_run=true", gift.into())).await;
+    assert_eq!((status, report["counts"]["added"].as_u64()), (StatusCode::OK, Some(1)), "{report}");
+    assert!(report["import_id"].is_null() && report["problems"][0]["column"].is_null(), "nullable fields, null");
+    let (status, report) = api.call(imports, upload("file_name=a.gift", gift.into())).await;
+    assert_eq!((status, report["import_id"].is_string()), (StatusCode::CREATED, true), "{report}");
+    let (status, report) = api.call(imports, upload("file_name=b.gift", "::Q3:: Which? {=same ~same}".into())).await;
+    assert_eq!((status, report["has_errors"].as_bool()), (StatusCode::UNPROCESSABLE_ENTITY, Some(true)), "{report}");
+    let (status, _) = api.call(imports, upload("file_name=a.gift&domain_map=D1", gift.into())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a mapping that is not one");
+    let (status, _) = api.call(imports, upload("file_name=a.gift", "x".repeat(IMPORT_LIMIT + 1))).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let elsewhere = as_instructor(Method::POST, "/api/v1/exams/no-such-exam/imports?file_name=a.gift").body(gift);
+    assert_eq!(api.call(imports, elsewhere).await.0, StatusCode::NOT_FOUND);
+    let (status, list) = api.call(imports, as_instructor(Method::GET, "/api/v1/exams/mla-c01/imports")).await;
+    assert_eq!((status, list["imports"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+    let elsewhere = as_instructor(Method::GET, "/api/v1/exams/no-such-exam/imports");
+    assert_eq!(api.call(imports, elsewhere).await.0, StatusCode::NOT_FOUND);
+    for format in ["markdown", "json", "gift", "moodle-xml", "csv"] {
+        let path = format!("/api/v1/exams/mla-c01/export?format={format}");
+        assert_eq!(api.call(export, as_instructor(Method::GET, &path)).await.0, StatusCode::OK, "{format}");
+    }
+    let aiken = as_instructor(Method::GET, "/api/v1/exams/mla-c01/export?format=aiken");
+    assert_eq!(api.call(export, aiken).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let elsewhere = as_instructor(Method::GET, "/api/v1/exams/no-such-exam/export?format=json");
+    assert_eq!(api.call(export, elsewhere).await.0, StatusCode::NOT_FOUND);
+    for (method, template, path) in [
+        (Method::POST, imports, "/api/v1/exams/mla-c01/imports?file_name=a.gift"),
+        (Method::GET, imports, "/api/v1/exams/mla-c01/imports"),
+        (Method::GET, export, "/api/v1/exams/mla-c01/export?format=json"),
+    ] {
+        let (status, _) = api.call(template, as_learner(method.clone(), path).body(gift)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a learner: {method} {path}");
+    }
+
     // What every route answers to a token that is not one, to a missing
     // attempt and, for changes, to a cookie without the CSRF header.
     let nowhere = format!("/api/v1/attempts/{}", uuid::Uuid::new_v4());
@@ -207,6 +274,9 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
         (Method::GET, "/api/v1/me/attempts", "/api/v1/me/attempts".into()),
         (Method::GET, "/api/v1/me/responses", "/api/v1/me/responses".into()),
         (Method::GET, progress, "/api/v1/me/progress?exam=mla-c01".into()),
+        (Method::POST, imports, "/api/v1/exams/mla-c01/imports?file_name=a.gift".into()),
+        (Method::GET, imports, "/api/v1/exams/mla-c01/imports".into()),
+        (Method::GET, export, "/api/v1/exams/mla-c01/export?format=json".into()),
     ];
     for (method, template, path) in routes {
         let change = method == Method::POST || method == Method::PUT;
@@ -238,21 +308,21 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
 
 #[tokio::test]
 async fn every_api_answer_matches_its_schema_in_the_openapi_document() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     app.log_in_as_learner().await;
     let (doc, calls) = exercise_the_api(&app).await;
     assert_eq!(coverage(&doc, &calls), Vec::<String>::new(), "the calls and the document agree");
     assert_eq!(
         operations(&doc).len(),
-        12,
-        "the 11 operations under /api/v1 and the document's own: {:?}",
+        15,
+        "the 14 operations under /api/v1 and the document's own: {:?}",
         operations(&doc)
     );
 }
 
 #[tokio::test]
 async fn the_schema_check_fails_when_the_document_misses_a_property_a_route_or_an_answer() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     app.log_in_as_learner().await;
     let (doc, calls) = exercise_the_api(&app).await;
     let find = |method: &str, path: &str, status: u16| {
