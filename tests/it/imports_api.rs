@@ -9,13 +9,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::RwLock;
 
 use crate::helpers::{ApiClient, TestApp, json_of};
-
-/// The memory test measures the whole process: while it runs, the other
-/// tests of this file (which hold this lock to read) wait.
-static MEMORY: RwLock<()> = RwLock::const_new(());
 
 /// A Moodle-style GIFT file: one question per domain code category, and an
 /// essay question, which cannot be imported (line 17).
@@ -76,7 +71,6 @@ fn assert_problem(status: StatusCode, body: &Value, expected: StatusCode) {
 
 #[tokio::test]
 async fn only_instructors_and_admins_may_import_list_and_export() {
-    let _shared = MEMORY.read().await;
     let app = TestApp::spawn().await;
     app.log_in_as_learner().await;
     let learner = app.api_client(&app.create_api_token("mine").await);
@@ -117,7 +111,6 @@ async fn only_instructors_and_admins_may_import_list_and_export() {
 
 #[tokio::test]
 async fn a_gift_file_is_validated_then_imported_once_and_listed() {
-    let _shared = MEMORY.read().await;
     let app = TestApp::spawn().await;
     let api = instructor(&app).await;
     let questions = count(&app, "SELECT count(*) FROM questions").await;
@@ -187,7 +180,6 @@ async fn a_gift_file_is_validated_then_imported_once_and_listed() {
 
 #[tokio::test]
 async fn a_file_with_one_broken_question_imports_nothing_and_says_where() {
-    let _shared = MEMORY.read().await;
     let app = TestApp::spawn().await;
     let api = instructor(&app).await;
     let questions = count(&app, "SELECT count(*) FROM questions").await;
@@ -219,15 +211,11 @@ async fn a_file_with_one_broken_question_imports_nothing_and_says_where() {
     assert!(problem["detail"].as_str().unwrap().contains("`file_name` is required"), "{problem}");
 }
 
-/// Peak and current resident memory of this process (the tests run the
-/// app in-process), in KiB.
-fn memory() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
-    let field = |name: &str| {
-        let line = status.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name}"));
-        line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).expect("a number of kB")
-    };
-    (field("VmHWM:"), field("VmRSS:"))
+/// Peak resident memory of process `pid`, in KiB.
+fn peak_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("Linux /proc");
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
+    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).expect("a number of kB")
 }
 
 /// Sends `total` bytes to the upload route over a connection of its own,
@@ -283,31 +271,69 @@ async fn upload_of_size(addr: SocketAddr, token: &str, total: usize, chunked: bo
     (status, body)
 }
 
+/// The memory is measured in a server process of its own (the binary, on
+/// this test's database): the tests in this process allocate as they like.
 #[tokio::test]
-async fn a_50_mb_upload_is_refused_with_413_without_the_server_holding_it() {
-    let _alone = MEMORY.write().await;
+async fn a_50_mb_upload_and_an_entity_bomb_are_refused_without_the_server_growing() {
     let app = TestApp::spawn().await;
     let api = instructor(&app).await;
     let questions = count(&app, "SELECT count(*) FROM questions").await;
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port");
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_mockexam"))
+        .env("DATABASE_URL", app.database_url())
+        .env("MOCKEXAM_ADDR", addr.to_string())
+        .env("MOCKEXAM_CONTENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the server starts");
+    let pid = server.id().expect("a running server");
+    let client = reqwest::Client::new();
+    crate::resilience::eventually("the server to be ready", async || {
+        assert!(server.try_wait().expect("a status").is_none(), "the server exited");
+        let ready = client.get(format!("http://{addr}/readyz")).send().await.ok()?;
+        (ready.status() == StatusCode::OK).then_some(())
+    })
+    .await;
 
-    // Start the peak at the current size, so the peak after is this test's.
-    std::fs::write("/proc/self/clear_refs", "5").expect("the peak can be reset");
-    let (_, before) = memory();
+    // Start the peak at the server's current size: the peak after is the uploads'.
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("the peak can be reset");
+    let before = peak_kib(pid);
     for chunked in [false, true] {
-        let (status, body) = upload_of_size(app.addr, &api.token, 50 * 1024 * 1024, chunked).await;
+        let (status, body) = upload_of_size(addr, &api.token, 50 * 1024 * 1024, chunked).await;
         assert_eq!(status, 413, "chunked: {chunked}: {body}");
         let problem: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
         assert!(problem["detail"].as_str().unwrap().contains("at most 5120 KiB"), "the import limit: {problem}");
     }
-    let (peak, _) = memory();
-    let growth_mib = peak.saturating_sub(before) / 1024;
-    assert!(growth_mib < 25, "the peak grew by {growth_mib} MiB for a 50 MiB upload");
+    // An entity bomb: a billion "lol"s if it were ever expanded.
+    let mut bomb = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE quiz [\n<!ENTITY lol \"lol\">\n");
+    for i in 1..=9 {
+        let previous = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
+        bomb += &format!("<!ENTITY lol{i} \"{}\">\n", format!("&{previous};").repeat(10));
+    }
+    bomb += "]>\n<quiz><question type=\"multichoice\"><name><text>&lol9;</text></name></question></quiz>\n";
+    let refused = client
+        .post(format!("http://{addr}{IMPORTS}?file_name=bomb.xml&dry_run=true"))
+        .bearer_auth(&api.token)
+        .body(bomb)
+        .send()
+        .await
+        .expect("an answer");
+    let (status, report) = json_of(refused).await;
+    assert_eq!(status, StatusCode::OK, "a dry run reports: {report}");
+    assert_eq!(report["has_errors"], true);
+    let problems = report["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "one error, nothing read: {report}");
+    assert!(problems[0]["message"].as_str().unwrap().contains("<!DOCTYPE>"), "{report}");
+    let growth_mib = peak_kib(pid).saturating_sub(before) / 1024;
+    assert!(growth_mib < 25, "the server's peak grew by {growth_mib} MiB for a 50 MiB upload and an entity bomb");
     assert_eq!(count(&app, "SELECT count(*) FROM questions").await, questions);
+    server.kill().await.expect("the server stops");
 }
 
 #[tokio::test]
 async fn the_upload_has_its_own_limit_above_the_general_one() {
-    let _shared = MEMORY.read().await;
     let app = TestApp::spawn_with(|c| {
         c.body_limit_bytes = 1024;
         c.import_limit_bytes = 8 * 1024;
@@ -324,7 +350,6 @@ async fn the_upload_has_its_own_limit_above_the_general_one() {
 
 #[tokio::test]
 async fn an_export_in_json_reads_back_as_the_whole_bank_and_aiken_is_refused() {
-    let _shared = MEMORY.read().await;
     let app = TestApp::spawn().await;
     let api = instructor(&app).await;
     let current = count(&app, "SELECT count(*) FROM questions WHERE NOT retired").await;

@@ -224,12 +224,16 @@ pub async fn list_imports(
 pub struct ExportQuery {
     /// markdown, json, gift, moodle-xml or csv (aiken is read only).
     format: String,
+    /// Only the questions of this question set: the file they came from,
+    /// such as `d1-etl.md` or `bank.gift`. All of the exam's when absent.
+    set: Option<String>,
 }
 
 /// Export an exam's questions as a file.
 ///
-/// Every current question (retired ones are left out) in the format asked
-/// for, as an attachment named `<slug>.<extension>`. Importing the file
+/// Every current question (retired ones are left out), or those of one
+/// question set, in the format asked for, as an attachment named
+/// `<slug>.<extension>`. Importing the file
 /// back changes nothing, as far as the format carries the questions; the
 /// header `X-Mockexam-Left-Out` counts the questions a format left out or
 /// cut short.
@@ -274,7 +278,7 @@ pub async fn export_questions(
             query.format
         ))
     })?;
-    let written = imports::export(&state, &slug, format)
+    let written = imports::export(&state, &slug, format, query.set.as_deref())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{} is writable but wrote nothing", format.as_str())))?;
     let disposition = format!("attachment; filename=\"{slug}.{}\"", format.extension());
