@@ -13,6 +13,7 @@ mod exam_flow;
 mod fuzz;
 mod helpers;
 mod hostile_client;
+mod imports;
 mod notes;
 mod openapi;
 mod progress;

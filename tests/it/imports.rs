@@ -1,0 +1,290 @@
+//! `mockexam import` and `mockexam export` as an instructor runs them: the
+//! real binary against a test's database, then a learner over HTTP on what
+//! was imported (issue 13's acceptance).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::{Connection, PgConnection, PgPool};
+
+use crate::helpers::{TestApp, key_of};
+
+const CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(path)
+}
+
+/// The category paths of the GIFT fixture, one per domain they go in.
+const GIFT_MAPS: [&str; 3] = [
+    "$course$/top/Default for MLE-201/Data preparation=D1",
+    "$course$/top/Default for MLE-201/Model development=D2",
+    "$course$/top/Default for MLE-201/Deployment and monitoring=D3",
+];
+
+/// Runs the binary against `database_url`, the bundled exams loaded from
+/// `content_dir` first, as an instructor would run it.
+fn mockexam_in(database_url: &str, content_dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mockexam"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("MOCKEXAM_CONTENT_DIR", content_dir)
+        .env_remove("MOCKEXAM_IMPORT_LIMIT_KB")
+        .output()
+        .expect("the binary runs")
+}
+
+fn mockexam(app: &TestApp, args: &[&str]) -> Output {
+    mockexam_in(&app.database_url(), Path::new(CONTENT), args)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The report of `import --json`.
+fn report(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("a JSON report ({e}): {}\n{}", stdout(out), stderr(out)))
+}
+
+/// `import FILE --exam mla-c01 ARGS... --json`, and its report.
+fn import_json(app: &TestApp, file: &Path, args: &[&str]) -> (Output, Value) {
+    let file = file.to_str().expect("a UTF-8 path");
+    let out = mockexam(app, &[&["import", file, "--exam", "mla-c01", "--json"], args].concat());
+    let report = report(&out);
+    (out, report)
+}
+
+fn with_maps<'a>(maps: &[&'a str]) -> Vec<&'a str> {
+    maps.iter().flat_map(|m| ["--domain-map", m]).collect()
+}
+
+/// Rows of the tables an import writes: what must not move when nothing is
+/// imported.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+struct Rows {
+    questions: i64,
+    versions: i64,
+    imports: i64,
+}
+
+async fn rows(db: &PgPool) -> Rows {
+    let count = |table: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}")).fetch_one(db).await.unwrap()
+    };
+    Rows {
+        questions: count("questions").await,
+        versions: count("question_versions").await,
+        imports: count("imports").await,
+    }
+}
+
+/// A folder of this test's own under the target directory, removed when
+/// dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("imports-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("make a scratch folder");
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("write a scratch file");
+        path
+    }
+
+    /// A content folder holding only the mla-c01 blueprint: the exam
+    /// exists, with no questions.
+    fn blueprint_only(&self) -> PathBuf {
+        let content = self.0.join("content");
+        std::fs::create_dir_all(content.join("mla-c01")).unwrap();
+        std::fs::copy(Path::new(CONTENT).join("mla-c01/exam.toml"), content.join("mla-c01/exam.toml")).unwrap();
+        content
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The keys of the questions an import wrote.
+async fn imported_keys(db: &PgPool, import: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT key FROM questions WHERE import_id = $1::uuid ORDER BY key")
+        .bind(import)
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+fn report_ids(report: &Value) -> Vec<String> {
+    let mut ids: Vec<String> =
+        report["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}
+
+/// A learner practises on one whole domain (every one of its questions is
+/// drawn, so the imported ones are too), answers an imported item rightly
+/// and submits; the result page reviews it. Returns the attempt.
+async fn practise_on_imported(app: &TestApp, domain: &str, import: &str, expected: usize) -> uuid::Uuid {
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE domain = $1 AND NOT retired")
+        .bind(domain)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(live <= 200, "a practice can draw all of {domain}");
+    let id = app.start(&[("mode", "practice"), ("domains", domain), ("count", "200")]).await;
+    let drawn: Vec<(i32, Option<uuid::Uuid>)> = sqlx::query_as(
+        "SELECT i.position, q.import_id FROM items i JOIN question_versions v ON v.id = i.version_id
+         JOIN questions q ON q.id = v.question_id WHERE i.attempt_id = $1 ORDER BY i.position",
+    )
+    .bind(id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(drawn.len() as i64, live, "the whole domain is drawn");
+    let import: uuid::Uuid = import.parse().unwrap();
+    let imported: Vec<i32> = drawn.iter().filter(|(_, i)| *i == Some(import)).map(|(p, _)| *p).collect();
+    assert_eq!(imported.len(), expected, "every imported question of {domain} is in the attempt");
+
+    let n = imported[0];
+    let page = app.get(&format!("/attempts/{id}/items/{n}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let key = key_of(&app.db, id, n).await;
+    let checked = app.save_json(id, n, json!({ "seq": 1, "response": key, "check": true })).await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let correct: Option<bool> =
+        sqlx::query_scalar("SELECT correct FROM items WHERE attempt_id = $1 AND position = $2")
+            .bind(id)
+            .bind(n)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(correct, Some(true), "the imported question's key grades as right");
+
+    let submitted = app.submit(id).await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    let result = app.get(&format!("/attempts/{id}/result?item={n}")).await;
+    assert_eq!(result.status(), StatusCode::OK);
+    let result = result.text().await.unwrap();
+    assert!(result.contains(&format!("1 of {live} scored items")), "one right answer counted");
+    assert!(result.contains(&format!("id=\"item-{n}\"")), "the result reviews the imported item");
+    id
+}
+
+#[tokio::test]
+async fn a_moodle_gift_export_is_previewed_imported_practised_and_imported_again_unchanged() {
+    let app = TestApp::spawn().await;
+    let gift = fixture("gift/moodle-export.gift");
+    let name = gift.to_str().unwrap();
+    let maps = with_maps(&GIFT_MAPS);
+    let before = rows(&app.db).await;
+
+    // The preview, as a table.
+    let table = mockexam(&app, &[&["import", name, "--exam", "mla-c01", "--dry-run"], &maps[..]].concat());
+    assert!(table.status.success(), "{}{}", stdout(&table), stderr(&table));
+    let text = stdout(&table);
+    assert!(text.contains("28 questions read from 1 file(s): 28 new, 0 unchanged, 0 new versions; 2 skipped"), "{text}");
+    assert!(
+        text.contains(&format!("{name}:61: skipped: an essay question (`Q07 Explain data leakage`) cannot be imported")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{name}:144: skipped: a numerical question (`Q16 Learning rate warm-up steps`) cannot be imported"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Dry run: nothing was imported."), "{text}");
+
+    // The preview, as JSON.
+    let (out, preview) = import_json(&app, &gift, &[&["--dry-run"], &maps[..]].concat());
+    assert!(out.status.success(), "{preview}");
+    assert_eq!(preview["has_errors"], false);
+    assert_eq!(preview["import_id"], Value::Null);
+    assert_eq!(preview["questions"].as_array().unwrap().len(), 28);
+    assert!(preview["questions"].as_array().unwrap().iter().all(|q| q["change"] == "new"));
+    assert_eq!(preview["counts"]["added"], 28);
+    assert_eq!(preview["counts"]["skipped"], 2);
+    let skipped: Vec<(u64, String)> = preview["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["severity"] == "skipped")
+        .map(|p| (p["line"].as_u64().unwrap(), p["message"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert_eq!(skipped[0].0, 61);
+    assert!(skipped[0].1.contains("essay") && skipped[0].1.contains("Q07 Explain data leakage"));
+    assert_eq!(skipped[1].0, 144);
+    assert!(skipped[1].1.contains("numerical") && skipped[1].1.contains("Q16 Learning rate warm-up steps"));
+    let per_domain: Vec<(String, u64)> = ["D1", "D2", "D3"]
+        .iter()
+        .map(|d| {
+            let n = preview["per_domain"].as_array().unwrap().iter().filter(|c| c["domain"] == *d);
+            (d.to_string(), n.map(|c| c["questions"].as_u64().unwrap()).sum())
+        })
+        .collect();
+    assert_eq!(per_domain, vec![("D1".into(), 9), ("D2".into(), 9), ("D3".into(), 10)]);
+    assert_eq!(rows(&app.db).await, before, "a dry run stores nothing");
+
+    // The import.
+    let (out, imported) = import_json(&app, &gift, &maps);
+    assert!(out.status.success(), "{imported}");
+    let import = imported["import_id"].as_str().expect("an import id").to_string();
+    let after = rows(&app.db).await;
+    assert_eq!(
+        after,
+        Rows { questions: before.questions + 28, versions: before.versions + 28, imports: before.imports + 1 }
+    );
+    assert_eq!(imported_keys(&app.db, &import).await, report_ids(&preview), "the previewed questions, no others");
+    let (actor, user, files, added, skipped): (String, Option<uuid::Uuid>, Value, i32, i32) =
+        sqlx::query_as("SELECT actor, user_id, files, added, skipped FROM imports WHERE id = $1::uuid")
+            .bind(&import)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((actor.as_str(), user, added, skipped), ("command line", None, 28, 2));
+    let checksum = hex::encode(Sha256::digest(std::fs::read(&gift).unwrap()));
+    assert_eq!(files[0]["checksum"], checksum.as_str());
+    assert_eq!(files[0]["format"], "gift");
+    assert_eq!(files[0]["questions"], 28);
+    let imported_domains: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT domain, count(*) FROM questions WHERE import_id = $1::uuid GROUP BY domain ORDER BY domain",
+    )
+    .bind(&import)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(imported_domains, vec![("D1".into(), 9), ("D2".into(), 9), ("D3".into(), 10)]);
+
+    // A learner practises on them.
+    app.log_in_as_learner().await;
+    practise_on_imported(&app, "D3", &import, 10).await;
+
+    // The same file again changes nothing but the record of the import.
+    let before_again = rows(&app.db).await;
+    let (out, again) = import_json(&app, &gift, &maps);
+    assert!(out.status.success(), "{again}");
+    assert_eq!(again["counts"]["unchanged"], 28);
+    assert_eq!(again["counts"]["added"], 0);
+    assert_eq!(again["counts"]["changed"], 0);
+    assert!(again["questions"].as_array().unwrap().iter().all(|q| q["change"] == "unchanged"));
+    let after_again = rows(&app.db).await;
+    assert_eq!(after_again.questions, before_again.questions);
+    assert_eq!(after_again.versions, before_again.versions, "no new versions");
+    assert_eq!(after_again.imports, before_again.imports + 1, "the second import is recorded too");
+}
