@@ -288,3 +288,81 @@ async fn a_moodle_gift_export_is_previewed_imported_practised_and_imported_again
     assert_eq!(after_again.versions, before_again.versions, "no new versions");
     assert_eq!(after_again.imports, before_again.imports + 1, "the second import is recorded too");
 }
+
+/// What acceptance 2 asks of each foreign format: the preview stores
+/// nothing, the import writes what it previewed in the domains mapped, a
+/// learner practises on it, and the same file again changes nothing.
+async fn import_practise_and_import_again(
+    file: &str,
+    args: &[&str],
+    skipped: u64,
+    domains: &[(&str, i64)],
+    practise_in: &str,
+) {
+    let app = TestApp::spawn().await;
+    let file = fixture(file);
+    let total: i64 = domains.iter().map(|(_, n)| n).sum();
+    let before = rows(&app.db).await;
+
+    let (out, preview) = import_json(&app, &file, &[&["--dry-run"], args].concat());
+    assert!(out.status.success(), "{preview}");
+    assert_eq!(preview["questions"].as_array().unwrap().len() as i64, total, "{preview}");
+    assert_eq!(preview["counts"]["skipped"], skipped, "{preview}");
+    assert_eq!(rows(&app.db).await, before, "a dry run stores nothing");
+
+    let (out, imported) = import_json(&app, &file, args);
+    assert!(out.status.success(), "{imported}");
+    let import = imported["import_id"].as_str().expect("an import id").to_string();
+    assert_eq!(
+        rows(&app.db).await,
+        Rows { questions: before.questions + total, versions: before.versions + total, imports: before.imports + 1 }
+    );
+    assert_eq!(imported_keys(&app.db, &import).await, report_ids(&preview));
+    let by_domain: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT domain, count(*) FROM questions WHERE import_id = $1::uuid GROUP BY domain ORDER BY domain",
+    )
+    .bind(&import)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let expected: Vec<(String, i64)> = domains.iter().map(|(d, n)| (d.to_string(), *n)).collect();
+    assert_eq!(by_domain, expected);
+    let checksum: String = sqlx::query_scalar("SELECT files->0->>'checksum' FROM imports WHERE id = $1::uuid")
+        .bind(&import)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(checksum, hex::encode(Sha256::digest(std::fs::read(&file).unwrap())));
+
+    app.log_in_as_learner().await;
+    let in_domain = domains.iter().find(|(d, _)| *d == practise_in).expect("a domain imported into").1;
+    practise_on_imported(&app, practise_in, &import, in_domain as usize).await;
+
+    let versions = rows(&app.db).await.versions;
+    let (out, again) = import_json(&app, &file, args);
+    assert!(out.status.success(), "{again}");
+    assert_eq!(again["counts"]["unchanged"].as_i64(), Some(total), "{again}");
+    assert_eq!(rows(&app.db).await.versions, versions, "no new versions");
+}
+
+#[tokio::test]
+async fn a_moodle_xml_export_with_nested_categories_mapped_to_domains_is_imported_and_practised() {
+    import_practise_and_import_again(
+        "moodle-xml/moodle-export.xml",
+        &["--domain-map", "MLA/Data preparation=D1", "--domain-map", "MLA/Deployment=D3"],
+        3,
+        &[("D1", 3), ("D3", 2)],
+        "D3",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_aiken_file_put_all_in_one_domain_is_imported_and_practised() {
+    import_practise_and_import_again("aiken/ml-basics.txt", &["--all-in-domain", "D1"], 0, &[("D1", 10)], "D1").await;
+}
+
+#[tokio::test]
+async fn a_csv_saved_from_a_spreadsheet_with_semicolons_is_imported_and_practised() {
+    import_practise_and_import_again("csv/semicolon.csv", &[], 0, &[("D1", 2)], "D1").await;
+}
