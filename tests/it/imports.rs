@@ -199,12 +199,12 @@ async fn a_moodle_gift_export_is_previewed_imported_practised_and_imported_again
     let text = stdout(&table);
     assert!(text.contains("28 questions read from 1 file(s): 28 new, 0 unchanged, 0 new versions; 2 skipped"), "{text}");
     assert!(
-        text.contains(&format!("{name}:61: skipped: an essay question (`Q07 Explain data leakage`) cannot be imported")),
+        text.contains(&format!("{name}:61: skipped: [q07-explain-data-leakage] an essay question (`Q07 Explain data leakage`) cannot be imported")),
         "{text}"
     );
     assert!(
         text.contains(&format!(
-            "{name}:144: skipped: a numerical question (`Q16 Learning rate warm-up steps`) cannot be imported"
+            "{name}:144: skipped: [q16-learning-rate-warm-up-steps] a numerical question (`Q16 Learning rate warm-up steps`) cannot be imported"
         )),
         "{text}"
     );
@@ -219,18 +219,24 @@ async fn a_moodle_gift_export_is_previewed_imported_practised_and_imported_again
     assert!(preview["questions"].as_array().unwrap().iter().all(|q| q["change"] == "new"));
     assert_eq!(preview["counts"]["added"], 28);
     assert_eq!(preview["counts"]["skipped"], 2);
-    let skipped: Vec<(u64, String)> = preview["problems"]
+    let skipped: Vec<(u64, &str, &str)> = preview["problems"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|p| p["severity"] == "skipped")
-        .map(|p| (p["line"].as_u64().unwrap(), p["message"].as_str().unwrap().to_string()))
+        .map(|p| (p["line"].as_u64().unwrap(), p["question"].as_str().unwrap(), p["message"].as_str().unwrap()))
         .collect();
-    assert_eq!(skipped.len(), 2, "{skipped:?}");
-    assert_eq!(skipped[0].0, 61);
-    assert!(skipped[0].1.contains("essay") && skipped[0].1.contains("Q07 Explain data leakage"));
-    assert_eq!(skipped[1].0, 144);
-    assert!(skipped[1].1.contains("numerical") && skipped[1].1.contains("Q16 Learning rate warm-up steps"));
+    assert_eq!(
+        skipped,
+        [
+            (61, "q07-explain-data-leakage", "an essay question (`Q07 Explain data leakage`) cannot be imported"),
+            (
+                144,
+                "q16-learning-rate-warm-up-steps",
+                "a numerical question (`Q16 Learning rate warm-up steps`) cannot be imported"
+            ),
+        ]
+    );
     let per_domain: Vec<(String, u64)> = ["D1", "D2", "D3"]
         .iter()
         .map(|d| {
@@ -365,4 +371,191 @@ async fn an_aiken_file_put_all_in_one_domain_is_imported_and_practised() {
 #[tokio::test]
 async fn a_csv_saved_from_a_spreadsheet_with_semicolons_is_imported_and_practised() {
     import_practise_and_import_again("csv/semicolon.csv", &[], 0, &[("D1", 2)], "D1").await;
+}
+
+fn errors(report: &Value) -> Vec<&Value> {
+    report["problems"].as_array().unwrap().iter().filter(|p| p["severity"] == "error").collect()
+}
+
+#[tokio::test]
+async fn a_file_with_one_broken_question_names_it_and_its_line_and_imports_nothing() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let gift = std::fs::read_to_string(fixture("gift/moodle-export.gift")).unwrap();
+    // Q02 (line 16) loses the `=` of its only right answer.
+    let broken = gift.replacen("\t=Apache Parquet#", "\t~Apache Parquet#", 1);
+    assert_ne!(broken, gift);
+    let file = scratch.write("broken.gift", &broken);
+    let name = file.to_str().unwrap();
+    let maps = with_maps(&GIFT_MAPS);
+    let before = rows(&app.db).await;
+
+    let table = mockexam(&app, &[&["import", name, "--exam", "mla-c01"], &maps[..]].concat());
+    assert!(!table.status.success(), "an error fails the command");
+    let text = stdout(&table);
+    assert!(
+        text.contains(&format!("{name}:16: error: [q02-columnar-format-for-analytics] no answer is correct")),
+        "{text}"
+    );
+    assert!(text.contains("Nothing was imported: fix the errors above and run again."), "{text}");
+
+    let (out, report) = import_json(&app, &file, &maps);
+    assert!(!out.status.success());
+    assert_eq!(report["has_errors"], true);
+    assert_eq!(report["import_id"], Value::Null);
+    let errors = errors(&report);
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["line"], 16);
+    assert_eq!(errors[0]["question"], "q02-columnar-format-for-analytics");
+    assert!(errors[0]["message"].as_str().unwrap().starts_with("no answer is correct"), "{report}");
+    assert_eq!(rows(&app.db).await, before, "nothing is imported");
+}
+
+/// A JSON file of `n` single-answer questions in D4, ids `gen-001`…; the
+/// question numbered `bad` (if any) has a key that names no option.
+fn generated(n: usize, bad: Option<usize>) -> String {
+    let questions: Vec<Value> = (1..=n)
+        .map(|i| {
+            json!({
+                "id": format!("gen-{i:03}"),
+                "domain": "D4",
+                "difficulty": "medium",
+                "tags": ["generated"],
+                "references": [],
+                "stem": format!("Generated question {i}: which option is right?"),
+                "explanation": format!("Option {} is right.", i % 4),
+                "body": {
+                    "kind": "single",
+                    "options": (0..4).map(|o| json!({ "text": format!("Option {o} of {i}"), "rationale": format!("Rationale {o}.") })).collect::<Vec<_>>(),
+                    "key": if Some(i) == bad { 7 } else { i % 4 },
+                }
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&json!({ "format": "mockexam-questions", "version": 1, "questions": questions }))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_200_question_file_with_one_bad_question_imports_nothing_and_fixed_imports_all_200() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let bad_text = generated(200, Some(137));
+    let bad = scratch.write("generated.json", &bad_text);
+    let before = rows(&app.db).await;
+
+    let (out, report) = import_json(&app, &bad, &[]);
+    assert!(!out.status.success());
+    assert_eq!(report["has_errors"], true);
+    let errors = errors(&report);
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["question"], "gen-137");
+    // The line of the `{` that opens question 137 (its keys are written in
+    // alphabetical order, so its id comes late).
+    let lines: Vec<&str> = bad_text.lines().collect();
+    let key = lines.iter().position(|l| l.trim() == "\"key\": 7,").expect("the bad key");
+    let opens = (0..key).rev().find(|&i| lines[i] == "    {").expect("the question's brace") + 1;
+    assert_eq!(errors[0]["line"].as_u64(), Some(opens as u64), "{report}");
+    assert_eq!(errors[0]["message"], "the key names option 8 of 4");
+    assert_eq!(rows(&app.db).await, before, "the 199 good questions are not imported either");
+    let generated_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE key LIKE 'gen-%'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(generated_rows, 0);
+
+    let fixed = scratch.write("generated.json", generated(200, None));
+    let (out, report) = import_json(&app, &fixed, &[]);
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report["counts"]["added"], 200);
+    let after = rows(&app.db).await;
+    assert_eq!(
+        after,
+        Rows { questions: before.questions + 200, versions: before.versions + 200, imports: before.imports + 1 }
+    );
+    let import = report["import_id"].as_str().unwrap();
+    assert_eq!(imported_keys(&app.db, import).await.len(), 200);
+}
+
+/// Another database beside a test's own on the same server, made by the
+/// command line on its first run; dropped with this value.
+struct Sibling {
+    name: String,
+    url: String,
+    /// The test's own database, to connect to when dropping this one.
+    admin: String,
+}
+
+impl Sibling {
+    async fn of(app: &TestApp) -> Sibling {
+        let mine: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&app.db).await.unwrap();
+        let name = format!("{mine}_fresh");
+        let admin = app.database_url();
+        let at = admin.find(&format!("/{mine}")).expect("the URL names the database");
+        let url = format!("{}/{name}{}", &admin[..at], &admin[at + 1 + mine.len()..]);
+        Sibling { name, url, admin }
+    }
+}
+
+impl Drop for Sibling {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Dropped inside the test's runtime, which cannot block on itself.
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+                if let Ok(mut conn) = PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+/// Every current question of mla-c01: id, domain, kind, tags, number of
+/// versions, the current version's content and hash.
+async fn bank(conn: &mut PgConnection) -> Vec<(String, String, String, Vec<String>, i64, Value, String)> {
+    sqlx::query_as(
+        "SELECT q.key, q.domain, q.kind, q.tags,
+                (SELECT count(*) FROM question_versions a WHERE a.question_id = q.id),
+                v.content, v.content_hash
+         FROM questions q JOIN exams e ON e.id = q.exam_id JOIN question_versions v ON v.id = q.current_version
+         WHERE e.slug = 'mla-c01' AND NOT q.retired ORDER BY q.key",
+    )
+    .fetch_all(conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_exported_bank_imported_into_a_fresh_database_is_the_same_bank() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let export = scratch.0.join("mla-c01.json");
+    let out = mockexam(&app, &["export", "--exam", "mla-c01", "--format", "json", "--out", export.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // A fresh database whose exam has no questions: the command line makes
+    // it, loading a content folder of only the blueprint.
+    let fresh = Sibling::of(&app).await;
+    let out = mockexam_in(
+        &fresh.url,
+        &scratch.blueprint_only(),
+        &["import", export.to_str().unwrap(), "--exam", "mla-c01", "--json"],
+    );
+    let report = report(&out);
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report["counts"]["added"], 341, "{}", report["counts"]);
+
+    let mut theirs = PgConnection::connect(&fresh.url).await.expect("the fresh database exists");
+    let imported = bank(&mut theirs).await;
+    theirs.close().await.unwrap();
+    let original = bank(&mut app.connect().await).await;
+    assert_eq!(original.len(), 341);
+    assert_eq!(imported.len(), 341);
+    for (a, b) in original.iter().zip(&imported) {
+        assert_eq!(a.0, b.0, "the same ids");
+        assert_eq!((a.4, b.4), (1, 1), "{}: one version in each database", a.0);
+        assert_eq!(a, b, "{}: the same question", a.0);
+    }
 }
