@@ -166,13 +166,12 @@ async fn practise_on_imported(app: &TestApp, domain: &str, import: &str, expecte
     let key = key_of(&app.db, id, n).await;
     let checked = app.save_json(id, n, json!({ "seq": 1, "response": key, "check": true })).await;
     assert_eq!(checked.status(), StatusCode::OK);
-    let correct: Option<bool> =
-        sqlx::query_scalar("SELECT correct FROM items WHERE attempt_id = $1 AND position = $2")
-            .bind(id)
-            .bind(n)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let correct: Option<bool> = sqlx::query_scalar("SELECT correct FROM items WHERE attempt_id = $1 AND position = $2")
+        .bind(id)
+        .bind(n)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(correct, Some(true), "the imported question's key grades as right");
 
     let submitted = app.submit(id).await;
@@ -197,7 +196,10 @@ async fn a_moodle_gift_export_is_previewed_imported_practised_and_imported_again
     let table = mockexam(&app, &[&["import", name, "--exam", "mla-c01", "--dry-run"], &maps[..]].concat());
     assert!(table.status.success(), "{}{}", stdout(&table), stderr(&table));
     let text = stdout(&table);
-    assert!(text.contains("28 questions read from 1 file(s): 28 new, 0 unchanged, 0 new versions; 2 skipped"), "{text}");
+    assert!(
+        text.contains("28 questions read from 1 file(s): 28 new, 0 unchanged, 0 new versions; 2 skipped"),
+        "{text}"
+    );
     assert!(
         text.contains(&format!("{name}:61: skipped: [q07-explain-data-leakage] an essay question (`Q07 Explain data leakage`) cannot be imported")),
         "{text}"
@@ -458,10 +460,8 @@ async fn a_200_question_file_with_one_bad_question_imports_nothing_and_fixed_imp
     assert_eq!(errors[0]["line"].as_u64(), Some(opens as u64), "{report}");
     assert_eq!(errors[0]["message"], "the key names option 8 of 4");
     assert_eq!(rows(&app.db).await, before, "the 199 good questions are not imported either");
-    let generated_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE key LIKE 'gen-%'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let generated_rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM questions WHERE key LIKE 'gen-%'").fetch_one(&app.db).await.unwrap();
     assert_eq!(generated_rows, 0);
 
     let fixed = scratch.write("generated.json", generated(200, None));
@@ -504,7 +504,9 @@ impl Drop for Sibling {
         let _ = std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
                 if let Ok(mut conn) = PgConnection::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
                 }
             })
         })
@@ -558,4 +560,130 @@ async fn an_exported_bank_imported_into_a_fresh_database_is_the_same_bank() {
         assert_eq!((a.4, b.4), (1, 1), "{}: one version in each database", a.0);
         assert_eq!(a, b, "{}: the same question", a.0);
     }
+}
+
+#[tokio::test]
+async fn a_50_mb_file_is_refused_at_the_import_limit_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let question = "::Big:: Which one? {=a ~b ~c ~d}\n\n";
+    let file = scratch.write("big.gift", question.repeat(50 * 1024 * 1024 / question.len() + 1));
+    assert!(std::fs::metadata(&file).unwrap().len() >= 50 * 1024 * 1024);
+    let before = rows(&app.db).await;
+
+    let out = mockexam(&app, &["import", file.to_str().unwrap(), "--exam", "mla-c01"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("the files are larger than the import limit of 5120 KB in all (MOCKEXAM_IMPORT_LIMIT_KB); nothing was imported"),
+        "{message}"
+    );
+    assert_eq!(rows(&app.db).await, before);
+}
+
+#[tokio::test]
+async fn an_xml_entity_bomb_is_refused_with_one_error_and_nothing_stored() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let mut laughs = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE quiz [\n<!ENTITY lol \"lol\">\n");
+    for i in 1..=9 {
+        let previous = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
+        laughs.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", format!("&{previous};").repeat(10)));
+    }
+    laughs.push_str(
+        "]>\n<quiz><question type=\"multichoice\"><name><text>&lol9;</text></name>\
+         <questiontext><text>&lol9;</text></questiontext>\
+         <answer fraction=\"100\"><text>a</text></answer><answer fraction=\"0\"><text>b</text></answer>\
+         </question></quiz>\n",
+    );
+    let file = scratch.write("laughs.xml", laughs);
+    let before = rows(&app.db).await;
+
+    let (out, report) = import_json(&app, &file, &["--all-in-domain", "D1"]);
+    assert!(!out.status.success());
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!(problems[0]["severity"], "error");
+    assert_eq!(problems[0]["line"], 2);
+    assert!(problems[0]["message"].as_str().unwrap().contains("document type declaration"), "{report}");
+    assert_eq!(report["questions"].as_array().unwrap().len(), 0);
+    assert_eq!(rows(&app.db).await, before);
+}
+
+#[tokio::test]
+async fn invalid_utf_8_is_refused_at_its_byte_offset_and_a_byte_order_mark_is_not() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let good = "::Q1:: Which? {=a ~b}\n\n::Q2:: Caf";
+    let mut bytes = good.as_bytes().to_vec();
+    bytes.extend_from_slice(b"\xC3 menu? {=a ~b}\n");
+    let file = scratch.write("latin.gift", &bytes);
+    let before = rows(&app.db).await;
+
+    let (out, report) = import_json(&app, &file, &["--all-in-domain", "D1"]);
+    assert!(!out.status.success());
+    let errors = errors(&report);
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(
+        errors[0]["message"],
+        format!("the file is not valid UTF-8: byte offset {} is not part of any character", good.len())
+    );
+    assert_eq!(errors[0]["line"], 3);
+    assert_eq!(rows(&app.db).await, before);
+
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(b"::Q1:: Which? {=a ~b}\n");
+    let file = scratch.write("bom.gift", &with_bom);
+    let (out, report) = import_json(&app, &file, &["--all-in-domain", "D1", "--dry-run"]);
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report_ids(&report), ["q1"]);
+}
+
+#[tokio::test]
+async fn script_in_an_imported_question_never_reaches_the_learner() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let gift = "// mockexam: tags=script-probe\n\
+                ::Script probe::[html]<p>Which storage is columnar?</p><script>alert(1)</script><img src=x onerror=alert(1)>{\n\
+                \t=<b>Parquet</b><script>alert(2)</script>#Right<img src\\=y onerror\\=alert(2)>\n\
+                \t~CSV<a href\\=\"javascript\\:alert(3)\">link</a>#Row based.\n\
+                \t####<p onclick\\=alert(4)>Columnar formats<script>alert(5)</script></p>\n\
+                }\n";
+    let file = scratch.write("script.gift", gift);
+    let (out, report) = import_json(&app, &file, &["--all-in-domain", "D2"]);
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report["counts"]["added"], 1, "{report}");
+    let stored: String = sqlx::query_scalar(
+        "SELECT v.content::text FROM questions q JOIN question_versions v ON v.id = q.current_version
+         WHERE q.key = 'script-probe'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(stored.contains("<script>alert(1)</script>"), "kept as written; made safe when shown");
+
+    app.log_in_as_learner().await;
+    let id = app.start(&[("mode", "drill"), ("tag", "script-probe"), ("count", "1")]).await;
+    let hostile = |page: &str| {
+        let lower = page.to_lowercase();
+        ["<script>alert", "onerror", "onclick", "javascript:alert"]
+            .into_iter()
+            .filter(|h| lower.contains(h))
+            .collect::<Vec<_>>()
+    };
+    let page = app.get_text(&format!("/attempts/{id}/items/1")).await;
+    assert!(page.contains("Which storage is columnar?") && page.contains("<b>Parquet</b>"), "{page}");
+    assert_eq!(hostile(&page), Vec::<&str>::new(), "{page}");
+
+    // After a check the rationale and explanation show too: made safe as well.
+    let key = key_of(&app.db, id, 1).await;
+    let checked = app.save_json(id, 1, json!({ "seq": 1, "response": key, "check": true })).await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let page = app.get_text(&format!("/attempts/{id}/items/1")).await;
+    assert!(page.contains("Columnar formats"), "the explanation shows: {page}");
+    assert_eq!(hostile(&page), Vec::<&str>::new(), "{page}");
+    app.submit(id).await;
+    let result = app.get_text(&format!("/attempts/{id}/result")).await;
+    assert!(result.contains("Which storage is columnar?"));
+    assert_eq!(hostile(&result), Vec::<&str>::new(), "{result}");
 }
