@@ -128,7 +128,16 @@ pub async fn write_questions(
         let number = match existing.get(&q.id) {
             Some((id, Some(old), _, retired)) if *old == hash => {
                 if *retired {
-                    sqlx::query!("UPDATE questions SET retired = false WHERE id = $1", id).execute(&mut *tx).await?;
+                    // An import that brings a question back owns it from
+                    // then on, as it owns those it writes: without this, the
+                    // next load of the content folder retires it again.
+                    sqlx::query!(
+                        "UPDATE questions SET retired = false, import_id = coalesce($2, import_id) WHERE id = $1",
+                        id,
+                        import
+                    )
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 report.unchanged += 1;
                 continue;

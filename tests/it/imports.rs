@@ -687,3 +687,38 @@ async fn script_in_an_imported_question_never_reaches_the_learner() {
     assert!(result.contains("Which storage is columnar?"));
     assert_eq!(hostile(&result), Vec::<&str>::new(), "{result}");
 }
+
+#[tokio::test]
+async fn questions_an_import_brings_back_stay_after_the_content_folder_is_loaded_again() {
+    let app = TestApp::spawn().await;
+    let scratch = Scratch::new();
+    let export = scratch.0.join("mla-c01.json");
+    let out = mockexam(&app, &["export", "--exam", "mla-c01", "--format", "json", "--out", export.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let retired = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM questions WHERE retired").fetch_one(&app.db).await.unwrap()
+    };
+    // The bundled questions leave the content folder: loading it (as every
+    // command and the server's start do) retires them.
+    let blueprint_only = scratch.blueprint_only();
+    let run = |dry_run: bool| {
+        let file = export.to_str().unwrap();
+        let args = [&["import", file, "--exam", "mla-c01", "--json"][..], if dry_run { &["--dry-run"] } else { &[] }];
+        let out = mockexam_in(&app.database_url(), &blueprint_only, &args.concat());
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        report(&out)
+    };
+    let preview = run(true);
+    assert_eq!(retired().await, 341);
+    assert_eq!(preview["counts"]["added"], 341, "the retired questions come back as new to the bank");
+
+    // The instructor imports them: they are live again, and the import owns
+    // them, so the next load of the content folder leaves them alone.
+    let imported = run(false);
+    let import = imported["import_id"].as_str().expect("imported");
+    assert_eq!(retired().await, 0);
+    assert_eq!(imported_keys(&app.db, import).await.len(), 341, "the import owns what it brought back");
+    run(true);
+    assert_eq!(retired().await, 0, "the next start retires none of the imported questions");
+    assert_eq!(rows(&app.db).await.versions, 341, "no version was added on the way");
+}
