@@ -66,12 +66,14 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
     Ok(report)
 }
 
-/// Each current question's content hash, by question id (key): what an
-/// import compares against to say new, unchanged or a new version.
+/// Each question's current content hash, by question id (key): what an
+/// import compares against to say new, unchanged or a new version. Retired
+/// questions count: an import that brings one back unchanged restores it
+/// (see [`write_questions`]), it does not add it.
 pub async fn current_hashes(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<HashMap<String, String>> {
     let rows = sqlx::query!(
         r#"SELECT q.key, v.content_hash FROM questions q JOIN question_versions v ON v.id = q.current_version
-           WHERE q.exam_id = $1 AND NOT q.retired"#,
+           WHERE q.exam_id = $1"#,
         exam
     )
     .fetch_all(db)
@@ -137,7 +139,16 @@ pub async fn write_questions(
         let number = match existing.get(&q.id) {
             Some((id, Some(old), _, retired)) if *old == hash => {
                 if *retired {
-                    sqlx::query!("UPDATE questions SET retired = false WHERE id = $1", id).execute(&mut *tx).await?;
+                    // An import that brings a question back owns it from
+                    // then on, as it owns those it writes: without this, the
+                    // next load of the content folder retires it again.
+                    sqlx::query!(
+                        "UPDATE questions SET retired = false, import_id = coalesce($2, import_id) WHERE id = $1",
+                        id,
+                        import
+                    )
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 report.unchanged += 1;
                 continue;

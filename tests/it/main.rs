@@ -13,6 +13,7 @@ mod exam_flow;
 mod fuzz;
 mod helpers;
 mod hostile_client;
+mod imports;
 mod imports_api;
 mod notes;
 mod openapi;

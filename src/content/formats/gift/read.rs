@@ -52,6 +52,10 @@ struct Reader {
     category: Option<String>,
     /// Whether any block had a brace: a file without one is not GIFT.
     saw_braces: bool,
+    /// The id the block being read has by its `::name::`, known before its
+    /// answers are read: what names the problems of a question too broken
+    /// to read.
+    named: Option<String>,
 }
 
 /// One answer of a choice question.
@@ -87,8 +91,9 @@ impl Reader {
             self.set.problems.extend(problems);
             return;
         };
+        self.named = None;
         let question = self.question(&resolve(lines), meta, &mut problems);
-        let id = question.as_ref().map(|q| q.id.clone());
+        let id = question.as_ref().map(|q| q.id.clone()).or_else(|| self.named.take());
         self.set.problems.extend(problems.into_iter().map(|p| match &id {
             Some(id) => p.for_question(id.clone()),
             None => p,
@@ -110,7 +115,9 @@ impl Reader {
                 problems.push(error(&chs[0], "the question name after `::` is not closed with `::`"));
                 return None;
             };
-            (Some(string(trim(&chs[2..end]))), trim(&chs[end + 2..]))
+            let name = string(trim(&chs[2..end]));
+            self.named = identity::slug(&name);
+            (Some(name), trim(&chs[end + 2..]))
         } else {
             (None, chs)
         };

@@ -102,6 +102,21 @@ fn a_moodle_export_gives_28_questions_and_names_the_essay_and_the_numerical_one(
 }
 
 #[test]
+fn a_question_too_broken_to_read_is_named_by_its_name() {
+    let set = read("::Q02 Columnar format:: Which? {~x ~y}\n\n::Q03 Essay:: Explain. {}\n\nUnnamed {~x ~y}");
+    let named: Vec<(usize, Severity, Option<&str>)> =
+        set.problems.iter().map(|p| (p.line, p.severity, p.question.as_deref())).collect();
+    assert_eq!(
+        named,
+        [
+            (1, Severity::Error, Some("q02-columnar-format")),
+            (3, Severity::Skipped, Some("q03-essay")),
+            (5, Severity::Error, None),
+        ]
+    );
+}
+
+#[test]
 fn each_broken_question_is_an_error_at_its_line_and_column() {
     let at = |text: &str| errors(text).into_iter().next().expect(text);
     let e = |line, column: Option<usize>, message: &str| (line, column, message.to_string());
