@@ -15,6 +15,9 @@ use blocks::{Block, Ch, find, resolve, rfind, split, string, trim};
 use meta::Meta;
 use text::{TextFormat, formatted};
 
+/// The most one question (a block between blank lines) may hold.
+pub const MAX_QUESTION_BYTES: usize = 256 * 1024;
+
 pub fn read(text: &str) -> ReadSet {
     if let Some(problem) = other_format(text) {
         return ReadSet { problems: vec![problem], ..ReadSet::default() };
@@ -91,6 +94,19 @@ impl Reader {
             self.set.problems.extend(problems);
             return;
         };
+        // Each character of a question is held with its place while it is
+        // read (some 24 bytes): a bound on one question bounds the memory a
+        // file can take, however long, since questions are read one by one.
+        let bytes: usize = lines.iter().map(|l| l.text.len() + 1).sum();
+        if bytes > MAX_QUESTION_BYTES {
+            let message = format!(
+                "this question runs to {} KB, over the {} KB one question may hold: is a blank line missing between questions?",
+                bytes / 1024,
+                MAX_QUESTION_BYTES / 1024
+            );
+            self.set.problems.push(Problem::error(first.number, message));
+            return;
+        }
         self.named = None;
         let question = self.question(&resolve(lines), meta, &mut problems);
         let id = question.as_ref().map(|q| q.id.clone()).or_else(|| self.named.take());

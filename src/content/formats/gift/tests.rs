@@ -428,3 +428,16 @@ fn windows_line_endings_read_the_same() {
     let crlf = MOODLE_EXPORT.replace('\n', "\r\n");
     assert_eq!(read(&crlf), read(MOODLE_EXPORT));
 }
+
+#[test]
+fn a_question_too_long_to_hold_is_one_error_and_the_rest_is_read() {
+    let long = format!("::Long::{} {{=a ~b}}", "word ".repeat(60_000));
+    let text = format!("::Short::Which? {{=a ~b}}\n\n{long}\n\n::Last::Which else? {{=c ~d}}\n");
+    let set = read(&text);
+    let errors: Vec<_> = set.problems.iter().filter(|p| p.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 1, "{:?}", set.problems);
+    assert_eq!(errors[0].line, 3);
+    assert!(errors[0].message.contains("over the 256 KB one question may hold"), "{}", errors[0].message);
+    let ids: Vec<&str> = set.questions.iter().map(|q| q.question.id.as_str()).collect();
+    assert_eq!(ids, ["short", "last"]);
+}
