@@ -403,4 +403,4 @@ pub fn read(text: &str) -> ReadSet {
 
 // `pub(crate)`: the other formats' no-panic tests share its `mutate`.
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

@@ -2,10 +2,50 @@
 //! each kind, case studies, and texts full of the characters formats treat
 //! as syntax (`{}~=#:%`, Markdown, HTML, quotes, commas, non-ASCII).
 
+use std::path::Path;
+
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 
+use super::ReadSet;
 use crate::exam::{Body, CaseStudy, Choice, Difficulty, Pair, Question};
+
+/// The bundled bank's 341 questions and its case studies, for round trips.
+pub fn bank() -> (Vec<Question>, Vec<CaseStudy>) {
+    let content = crate::content::load_dir(Path::new("content/mla-c01")).expect("the bundled bank loads");
+    (content.questions.into_iter().map(|q| q.question).collect(), content.cases)
+}
+
+/// The questions a reader found, without their places.
+pub fn questions(set: &ReadSet) -> Vec<Question> {
+    set.questions.iter().map(|q| q.question.clone()).collect()
+}
+
+/// `valid` broken one to three times at random places: cut short, a range
+/// repeated or deleted, or one of the format's `syntax` strings inserted,
+/// for the readers' no-panic tests.
+pub fn mutate(rng: &mut ChaCha8Rng, valid: &str, syntax: &[&str]) -> String {
+    let mut text = valid.to_string();
+    for _ in 0..rng.random_range(1..4) {
+        let boundary = |rng: &mut ChaCha8Rng, text: &str| {
+            let mut at = rng.random_range(0..=text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let a = boundary(rng, &text);
+        let b = boundary(rng, &text);
+        let (lo, hi) = (a.min(b), a.max(b));
+        match rng.random_range(0..4) {
+            0 => text.truncate(lo),
+            1 => text = format!("{}{}", &text[..hi], &text[lo..]),
+            2 => text.replace_range(lo..hi, ""),
+            _ => text.insert_str(lo, syntax[rng.random_range(0..syntax.len())]),
+        }
+    }
+    text
+}
 
 const WORDS: &[&str] = &[
     "SageMaker",

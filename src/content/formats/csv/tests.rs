@@ -1,23 +1,12 @@
-use std::path::Path;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::content::formats::json::tests::mutate;
+use crate::content::formats::testing::{bank, mutate, questions};
 use crate::content::formats::{Severity, testing};
 
 const REALISTIC: &str = include_str!("../../../../tests/fixtures/import/csv/realistic.csv");
 const SEMICOLON: &str = include_str!("../../../../tests/fixtures/import/csv/semicolon.csv");
-
-fn bank() -> (Vec<Question>, Vec<CaseStudy>) {
-    let content = crate::content::load_dir(Path::new("content/mla-c01")).expect("the bundled bank loads");
-    (content.questions.into_iter().map(|q| q.question).collect(), content.cases)
-}
-
-fn questions(set: &ReadSet) -> Vec<Question> {
-    set.questions.iter().map(|q| q.question.clone()).collect()
-}
 
 /// The problems of a file made of the header and `rows`, as (line,
 /// column, message).

@@ -1,21 +1,11 @@
-use std::path::Path;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
+use crate::content::formats::testing::{bank, mutate, questions};
 use crate::content::formats::{Severity, testing};
 
 const REALISTIC: &str = include_str!("../../../../tests/fixtures/import/json/realistic.json");
-
-fn bank() -> (Vec<Question>, Vec<CaseStudy>) {
-    let content = crate::content::load_dir(Path::new("content/mla-c01")).expect("the bundled bank loads");
-    (content.questions.into_iter().map(|q| q.question).collect(), content.cases)
-}
-
-fn questions(set: &ReadSet) -> Vec<Question> {
-    set.questions.iter().map(|q| q.question.clone()).collect()
-}
 
 fn errors(text: &str) -> Vec<(usize, Option<usize>, String)> {
     read(text)
@@ -249,31 +239,6 @@ fn no_input_makes_the_reader_panic() {
         };
         let _ = read(&text);
     }
-}
-
-/// A valid file cut, duplicated, with ranges deleted or syntax inserted,
-/// always at character boundaries.
-pub(crate) fn mutate(rng: &mut ChaCha8Rng, valid: &str, syntax: &[&str]) -> String {
-    let mut text = valid.to_string();
-    for _ in 0..rng.random_range(1..4) {
-        let boundary = |rng: &mut ChaCha8Rng, text: &str| {
-            let mut at = rng.random_range(0..=text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
-        };
-        let a = boundary(rng, &text);
-        let b = boundary(rng, &text);
-        let (lo, hi) = (a.min(b), a.max(b));
-        match rng.random_range(0..4) {
-            0 => text.truncate(lo),
-            1 => text = format!("{}{}", &text[..hi], &text[lo..]),
-            2 => text.replace_range(lo..hi, ""),
-            _ => text.insert_str(lo, syntax[rng.random_range(0..syntax.len())]),
-        }
-    }
-    text
 }
 
 #[test]

@@ -4,20 +4,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::content::formats::json::tests::mutate;
+use crate::content::formats::testing::{bank, mutate, questions};
 use crate::content::formats::{Severity, testing};
 use crate::exam::Pair;
 
 const REALISTIC: &str = include_str!("../../../../tests/fixtures/import/markdown/realistic.md");
-
-fn bank() -> (Vec<Question>, Vec<CaseStudy>) {
-    let content = crate::content::load_dir(Path::new("content/mla-c01")).expect("the bundled bank loads");
-    (content.questions.into_iter().map(|q| q.question).collect(), content.cases)
-}
-
-fn questions(set: &ReadSet) -> Vec<Question> {
-    set.questions.iter().map(|q| q.question.clone()).collect()
-}
 
 fn loss(q: &Question) -> Option<String> {
     let written = write(std::slice::from_ref(q), &[]);
