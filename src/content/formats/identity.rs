@@ -8,11 +8,15 @@
 //!   [`MAX_LEN`] characters. "Glue vs EMR (1)" becomes `glue-vs-emr-1`.
 //! - A question without one (Aiken, an unnamed GIFT question) gets
 //!   `q-` and the first 12 hex digits of the SHA-256 of its stem, a newline,
-//!   and each option's text followed by a newline, in file order. Editing
+//!   and each option's text followed by a newline, in file order ([`texts`]:
+//!   the steps of an ordering question; each prompt then its answer, then
+//!   the extra answers, of a matching one). Editing
 //!   the stem or an option of such a question therefore makes a new
 //!   question, not a new version: the file gives nothing else to know it by.
 
 use sha2::{Digest, Sha256};
+
+use crate::exam::Body;
 
 pub const MAX_LEN: usize = 64;
 
@@ -41,6 +45,22 @@ pub fn hashed<'a>(stem: &str, options: impl IntoIterator<Item = &'a str>) -> Str
         hash.update(b"\n");
     }
     format!("q-{}", &hex::encode(hash.finalize())[..12])
+}
+
+/// The texts an unnamed question's hash covers besides its stem, in file
+/// order.
+pub fn texts(body: &Body) -> Vec<&str> {
+    match body {
+        Body::Single { options, .. } | Body::Multiple { options, .. } => {
+            options.iter().map(|o| o.text.as_str()).collect()
+        }
+        Body::Ordering { steps } => steps.iter().map(|s| s.text.as_str()).collect(),
+        Body::Matching { pairs, extra_answers } => pairs
+            .iter()
+            .flat_map(|p| [p.prompt.as_str(), p.answer.as_str()])
+            .chain(extra_answers.iter().map(|e| e.text.as_str()))
+            .collect(),
+    }
 }
 
 /// The id for a question: its name's slug when it has one, else the hash.

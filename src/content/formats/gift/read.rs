@@ -218,7 +218,7 @@ impl Reader {
             }
             question.case = Some(case);
         }
-        question.id = identity::id_for(name.as_deref(), &question.stem, id_texts(&question.body));
+        question.id = identity::id_for(name.as_deref(), &question.stem, identity::texts(&question.body));
         let findings = check::check(&question);
         problems.extend(findings.errors.into_iter().map(|e| Problem::error(line, e)));
         problems.extend(findings.warnings.into_iter().map(|w| Problem::warning(line, w)));
@@ -238,22 +238,6 @@ fn label(name: Option<&str>, text: &str) -> String {
             }
             short
         }
-    }
-}
-
-/// The texts an unnamed question's hash covers besides its stem: options;
-/// for matching each prompt then its answer, then the extra answers.
-fn id_texts(body: &Body) -> Vec<&str> {
-    match body {
-        Body::Single { options, .. } | Body::Multiple { options, .. } => {
-            options.iter().map(|o| o.text.as_str()).collect()
-        }
-        Body::Ordering { steps } => steps.iter().map(|s| s.text.as_str()).collect(),
-        Body::Matching { pairs, extra_answers } => pairs
-            .iter()
-            .flat_map(|p| [p.prompt.as_str(), p.answer.as_str()])
-            .chain(extra_answers.iter().map(|e| e.text.as_str()))
-            .collect(),
     }
 }
 

@@ -130,18 +130,7 @@ impl QuestionReader<'_> {
         };
         let Some(body) = body else { return Read::Nothing };
         let (difficulty, case, tags) = self.our_tags();
-        let texts: Vec<&str> = match &body {
-            Body::Single { options, .. } | Body::Multiple { options, .. } => {
-                options.iter().map(|o| o.text.as_str()).collect()
-            }
-            Body::Ordering { steps } => steps.iter().map(|s| s.text.as_str()).collect(),
-            Body::Matching { pairs, extra_answers } => pairs
-                .iter()
-                .flat_map(|p| [p.prompt.as_str(), p.answer.as_str()])
-                .chain(extra_answers.iter().map(|e| e.text.as_str()))
-                .collect(),
-        };
-        let id = identity::id_for(self.idnumber().or_else(|| self.name()).as_deref(), &stem, texts);
+        let id = identity::id_for(self.idnumber().or_else(|| self.name()).as_deref(), &stem, identity::texts(&body));
         Read::Question(Question {
             id,
             domain: String::new(),
