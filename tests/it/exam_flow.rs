@@ -465,6 +465,8 @@ async fn the_result_reviews_ten_questions_a_page_and_every_link_keeps_the_filter
 
     // A jump to a question (from the index, the unscored list, a note
     // saved) opens the page that holds it.
+    let finished_item = app.get(&format!("/attempts/{id}/items/37")).await;
+    assert_eq!(location(&finished_item), format!("/attempts/{id}/result?item=37#item-37"), "an item once finished");
     let jump = app.get_text(&format!("/attempts/{id}/result?item=37")).await;
     assert!(jump.contains("id=\"item-37\"") && jump.contains("aria-current=\"page\">4<"), "page 4 of 7");
     let filtered = app.get_text(&format!("/attempts/{id}/result?show=incorrect&domain=D1&page=2")).await;

@@ -85,8 +85,8 @@ async fn a_note_on_a_miss_shows_on_its_result_and_in_my_misses_with_its_filters(
     let (domain, tags) = domain_and_tags(&app, id, 1).await;
     let misses = app.get_text("/me/misses").await;
     assert_eq!(listed(&misses), 2, "items 1 and 3 were missed; item 2 was right");
-    assert!(misses.contains(&format!("href=\"/attempts/{id}/result#item-1\"")), "each miss links to its item");
-    assert!(misses.contains(&format!("href=\"/attempts/{id}/result#item-3\"")));
+    assert!(misses.contains(&format!("href=\"/attempts/{id}/result?item=1#item-1\"")), "each miss links to its item");
+    assert!(misses.contains(&format!("href=\"/attempts/{id}/result?item=3#item-3\"")));
     assert!(!misses.contains("#item-2\""), "a right answer is no miss");
     assert!(misses.contains("Async inference needs an &#60;b&#62;SNS"), "with the note");
     assert!(misses.contains("<span class=\"error-tag\">Knowledge gap</span>"), "and its tag");
@@ -378,13 +378,13 @@ async fn my_misses_come_fifty_a_page_newest_first() {
     let first = app.get_text("/me/misses").await;
     assert!(first.contains("66 misses · page 1 of 2"), "the count and the pages");
     assert_eq!(listed(&first), 50);
-    assert!(first.contains(&format!("href=\"/attempts/{mock}/result#item-1\"")), "newest first");
+    assert!(first.contains(&format!("href=\"/attempts/{mock}/result?item=1#item-1\"")), "newest first");
     assert!(!first.contains(&older.to_string()), "the older miss is on the next page");
     assert!(first.contains("<a href=\"/me/misses?page=2\" rel=\"next\">Older misses</a>"), "{first}");
 
     let second = app.get_text("/me/misses?page=2").await;
     assert_eq!(listed(&second), 16);
-    assert!(second.contains(&format!("href=\"/attempts/{older}/result#item-1\"")));
+    assert!(second.contains(&format!("href=\"/attempts/{older}/result?item=1#item-1\"")));
     assert!(second.contains("<a href=\"/me/misses\" rel=\"prev\">Newer misses</a>"));
     let past = app.get_text("/me/misses?page=9").await;
     assert!(past.contains("This page is past the end of the list."), "{past}");

@@ -97,7 +97,7 @@ async fn render_item(
 ) -> Result<Response> {
     let (attempt, items) = attempts::open(app, user, id).await?;
     if attempt.is_finished() {
-        return Ok(Redirect::to(&format!("/attempts/{id}/result#item-{n}")).into_response());
+        return Ok(Redirect::to(&format!("/attempts/{id}/result?item={n}#item-{n}")).into_response());
     }
     let item = items.iter().find(|i| i.position == n).ok_or(AppError::NotFound)?;
     let version = attempts::version_of(app, item).await?;
