@@ -12,6 +12,7 @@ pub mod error;
 pub mod exams;
 pub mod form;
 pub mod format;
+pub mod formats;
 pub mod health;
 pub mod home;
 pub mod limit;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(health::router())
+        .merge(formats::router())
         .merge(assets::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))

@@ -372,3 +372,22 @@ async fn an_export_in_json_reads_back_as_the_whole_bank_and_aiken_is_refused() {
     let (status, problem) = api.get("/api/v1/exams/mla-c01/export").await;
     assert_problem(status, &problem, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The files to start a set from are served to anyone: the CSV template
+/// reads back without errors, and the schema is the one the docs hold.
+#[tokio::test]
+async fn the_csv_template_and_the_json_schema_are_served() {
+    let app = TestApp::spawn().await;
+    let template = app.get("/formats/questions-template.csv").await;
+    assert_eq!(template.status(), StatusCode::OK);
+    assert_eq!(template.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(template.headers()["content-disposition"].to_str().unwrap().contains("questions-template.csv"));
+    let set = mockexam::content::formats::csv::read(&template.text().await.unwrap());
+    assert!(!set.has_errors() && set.questions.len() == 2, "{:?}", set.problems);
+    let schema = app.get("/formats/questions.schema.json").await;
+    assert_eq!(schema.status(), StatusCode::OK);
+    let served: Value = schema.json().await.unwrap();
+    let documented: Value =
+        serde_json::from_str(include_str!("../../docs/formats/questions.schema.json")).expect("the schema is JSON");
+    assert_eq!(served, documented);
+}
