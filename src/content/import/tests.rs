@@ -139,3 +139,22 @@ fn case_studies_must_be_defined_whole_and_in_one_domain() {
     assert!(problems.iter().any(|p| p.contains("[gen-5] the case study `case-9` is not defined")), "{problems:#?}");
     assert!(problems.iter().any(|p| p.contains("the case study `case-2` needs two or more")), "{problems:#?}");
 }
+
+#[test]
+fn questions_of_one_unmapped_category_share_one_error_and_severities_are_counted() {
+    let gift = format!(
+        "{GIFT}\n::Key rotation::Which rotates keys? {{\n=AWS KMS#It does.\n~Amazon S3#It does not.\n}}\n\n\
+         $CATEGORY: $course$/top/Misc\n\n::Essay::Explain drift. {{}}\n\n::Odd::Which? {{=a ~b}}\n"
+    );
+    let v = validate(&mla(), &[file("moodle.gift", &gift)], &options(&[("MLA/Deployment", "D3")], None));
+    let errors: Vec<String> =
+        v.problems.iter().filter(|p| p.problem.severity == Severity::Error).map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].contains("[key-policy] 2 questions, from `key-policy`, in the category `$course$/top/Security` map")
+    );
+    assert!(errors[1].contains("[odd] the question in the category `$course$/top/Misc` maps"), "{errors:#?}");
+    assert_eq!(v.count(Severity::Error), 2);
+    assert_eq!(v.count(Severity::Skipped), 1, "the essay");
+    assert_eq!(v.count(Severity::Warning), v.problems.len() - 3);
+}

@@ -70,6 +70,8 @@ impl Web {
             }
             seen.push(name);
         }
+        // Leave no ring behind for the screenshot taken next.
+        self.js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)").await;
         seen.is_empty().then(|| "Tab reaches nothing".to_string())
     }
 }
