@@ -22,13 +22,7 @@ pub const KEPT_FOR: Duration = Duration::hours(24);
 
 /// Holds `files` with `options` for `user`'s import into exam `slug`;
 /// returns the upload's id.
-pub async fn hold(
-    app: &App,
-    user: Uuid,
-    slug: &str,
-    files: Vec<(String, Vec<u8>)>,
-    options: &Options,
-) -> Result<Uuid> {
+pub async fn hold(app: &App, user: Uuid, slug: &str, files: Vec<(String, Vec<u8>)>, options: &Options) -> Result<Uuid> {
     let exam = exams::by_slug(app, slug).await?;
     let now = app.clock.now();
     let upload = Upload {
@@ -73,11 +67,8 @@ pub async fn preview(app: &App, user: Uuid, id: Uuid) -> Result<Preview> {
     // The report lists the questions; their content comes from the same
     // files, read again (validation is pure and cheap next to the page).
     let validated = import::validate(&exam.blueprint, &upload.files, &options);
-    let mut current: HashMap<String, VersionContent> = current_contents(&app.db, exam.id, None)
-        .await?
-        .into_iter()
-        .map(|c| (c.question.id.clone(), c))
-        .collect();
+    let mut current: HashMap<String, VersionContent> =
+        current_contents(&app.db, exam.id, None).await?.into_iter().map(|c| (c.question.id.clone(), c)).collect();
     let questions = report
         .questions
         .iter()
