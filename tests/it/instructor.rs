@@ -232,3 +232,21 @@ async fn a_form_with_no_file_or_a_bad_mapping_comes_back_with_its_messages_and_w
     assert_eq!(export.status(), StatusCode::OK);
     assert!(export.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
 }
+
+#[tokio::test]
+async fn an_edited_question_previews_as_a_new_version_with_its_changed_lines_marked() {
+    let app = TestApp::spawn().await;
+    let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    let (id, _) = preview(&ines, "bank.gift", FIXED).await;
+    assert_eq!(ines.post_form(&format!("/instructor/uploads/{id}/import"), &[]).await.status(), StatusCode::SEE_OTHER);
+
+    let edited = FIXED.replace("does what?", "does what to the test score?");
+    let (_, page) = preview(&ines, "bank.gift", &edited).await;
+    assert!(page.contains("0 new, 1 new versions, 1 unchanged"), "{page}");
+    assert!(page.contains("New versions (1)") && page.contains("Unchanged questions (1)"), "{page}");
+    assert!(page.contains("[removed] Fitting a scaler on all rows before the split does what?"), "{page}");
+    assert!(
+        page.contains("[added] Fitting a scaler on all rows before the split does what to the test score?"),
+        "{page}"
+    );
+}
