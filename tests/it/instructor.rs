@@ -250,3 +250,23 @@ async fn an_edited_question_previews_as_a_new_version_with_its_changed_lines_mar
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn the_upload_form_takes_files_up_to_the_import_limit_and_refuses_more() {
+    let app = TestApp::spawn_with(|c| {
+        c.body_limit_bytes = 1024;
+        c.import_limit_bytes = 8 * 1024;
+    })
+    .await;
+    let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    assert!(ines.get_text("/instructor/exams/mla-c01/uploads/new").await.contains("at most 8 KiB in all"));
+    let padded = format!("// {}\n\n{FIXED}", "x".repeat(4000));
+    let (_, page) = preview(&ines, "bank.gift", &padded).await;
+    assert!(page.contains("2 new"), "over the general limit, under the import limit: {page}");
+
+    let huge = format!("// {}\n\n{FIXED}", "x".repeat(20_000));
+    let response = upload(&ines, "mla-c01", &[("bank.gift", &huge)], &[]).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.text().await.unwrap().contains("at most 8 KiB"));
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 1, "only the first");
+}

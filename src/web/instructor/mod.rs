@@ -8,6 +8,7 @@ mod exams;
 mod uploads;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
@@ -21,7 +22,9 @@ pub fn router() -> Router<AppState> {
         .route("/instructor/exams/{slug}", get(exams::show_exam))
         .route("/instructor/exams/{slug}/export", get(exams::export_questions))
         .route("/instructor/exams/{slug}/uploads/new", get(uploads::new_upload))
-        .route(UPLOAD_ROUTE, post(uploads::hold_upload))
+        // The multipart extractor would hold this body to the general
+        // limit; `limit::bound` already holds it to the import limit.
+        .route(UPLOAD_ROUTE, post(uploads::hold_upload).layer(DefaultBodyLimit::disable()))
         .route("/instructor/uploads/{id}", get(uploads::show_preview))
         .route("/instructor/uploads/{id}/import", post(uploads::import_upload))
         .route_layer(middleware::from_fn(require_instructor))

@@ -118,7 +118,7 @@ async fn read_form(mut multipart: Multipart, errors: &mut FieldErrors, limit_kb:
 
 fn read_error(e: &MultipartError, limit_kb: usize) -> String {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        format!("The upload is over the limit of {limit_kb} KB. Upload fewer or smaller files.")
+        format!("The upload is over the limit of {limit_kb} KiB. Upload fewer or smaller files.")
     } else {
         "The upload arrived incomplete. Choose the files again.".into()
     }
