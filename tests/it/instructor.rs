@@ -203,10 +203,12 @@ async fn an_expired_upload_is_gone_after_the_sweep() {
     app.clock.advance(Duration::hours(23));
     assert_eq!(ines.get(&format!("/instructor/uploads/{id}")).await.status(), StatusCode::OK, "kept a day");
     let state = mockexam::app::App::new(app.db.clone(), Default::default(), app.clock.clone());
-    assert_eq!(mockexam::app::uploads::delete_expired(&state).await.unwrap(), 0);
+    mockexam::app::sweep(&state).await;
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 1, "not yet expired");
     app.clock.advance(Duration::hours(1));
     assert_eq!(ines.get(&format!("/instructor/uploads/{id}")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(mockexam::app::uploads::delete_expired(&state).await.unwrap(), 1);
+    mockexam::app::sweep(&state).await;
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0, "the sweep deleted it");
     assert_eq!(count(&app, "SELECT count(*) FROM upload_files").await, 0, "its files go with it");
 }
 
