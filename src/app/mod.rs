@@ -15,6 +15,7 @@ pub mod item_facts;
 pub mod misses;
 pub mod progress;
 pub mod reports;
+pub mod uploads;
 pub mod versions;
 
 use std::sync::Arc;
@@ -78,12 +79,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Housekeeping that no request would otherwise trigger: expired sessions
-/// are deleted and attempts past their deadline are graded.
+/// are deleted, attempts past their deadline are graded, and uploads
+/// past their expiry are deleted.
 pub async fn sweep(app: &App) {
     if let Err(e) = accounts::delete_expired_sessions(app).await {
         tracing::warn!(error = %e, "session sweep failed");
     }
     if let Err(e) = attempts::grade_expired(app).await {
         tracing::warn!(error = %e, "attempt sweep failed");
+    }
+    if let Err(e) = uploads::delete_expired(app).await {
+        tracing::warn!(error = %e, "upload sweep failed");
     }
 }

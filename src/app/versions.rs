@@ -28,7 +28,7 @@ pub struct RenderedVersion {
 }
 
 impl RenderedVersion {
-    fn new(content: VersionContent) -> Self {
+    pub fn new(content: VersionContent) -> Self {
         let q = &content.question;
         let inline_all = |texts: Vec<&str>| texts.into_iter().map(render_inline).collect::<Vec<_>>();
         let (choices, rationales, prompts) = match &q.body {

@@ -10,4 +10,5 @@ pub mod reports;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod uploads;
 pub mod users;

@@ -1,15 +1,15 @@
 //! CSRF protection for every state-changing request, in two layers:
 //! the browser's own word on where a request came from (`Sec-Fetch-Site`,
 //! else `Origin` against `Host`), and a double-submit token: a random value
-//! in a SameSite cookie that each form (field `csrf_token`) or script
-//! (header `X-CSRF-Token`) must echo. API requests with a bearer token
-//! carry no ambient credentials, so they need only the first check; their
+//! in a SameSite cookie that each form (field `csrf_token`, multipart
+//! forms too) or script (header `X-CSRF-Token`) must echo. API requests
+//! with a bearer token carry no ambient credentials, so they need only the first check; their
 //! cookies are dropped here, so nothing behind this layer can use them.
 //! Any other `Authorization` header (another scheme, or on a page, where
 //! the session cookie decides) changes nothing.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
@@ -124,12 +124,10 @@ async fn sent_token(req: Request) -> Result<(Option<String>, Request), Response>
         let token = h.to_string();
         return Ok((Some(token), req));
     }
-    let is_form = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_multipart {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
@@ -143,8 +141,25 @@ async fn sent_token(req: Request) -> Result<(Option<String>, Request), Response>
         };
         error.for_path(parts.uri.path())
     })?;
-    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v.into_owned());
+    let token = if is_multipart {
+        multipart_token(&content_type, bytes.clone()).await
+    } else {
+        form_urlencoded::parse(&bytes).find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v.into_owned())
+    };
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The token field of a multipart form (the upload of question files,
+/// which a browser without script can send only as a form).
+async fn multipart_token(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    let req = Request::builder().header(CONTENT_TYPE, content_type).body(Body::from(bytes)).ok()?;
+    let mut form = Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(FORM_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

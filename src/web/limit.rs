@@ -1,6 +1,7 @@
 //! The bound on request bodies, and what happens to a body nobody read.
-//! Every route takes `MOCKEXAM_BODY_LIMIT_KB`, but the upload of question
-//! files ([`IMPORT_ROUTE`]), which takes `MOCKEXAM_IMPORT_LIMIT_KB`.
+//! Every route takes `MOCKEXAM_BODY_LIMIT_KB`, but the uploads of question
+//! files ([`IMPORT_ROUTE`], [`UPLOAD_ROUTE`]), which take
+//! `MOCKEXAM_IMPORT_LIMIT_KB`.
 //!
 //! A body whose declared length is over the limit is refused before any of
 //! it is read; any other (a chunked one has no declared length) is read
@@ -40,11 +41,18 @@ pub struct BodyLimit(pub usize);
 /// larger than any form or answer, so it has a limit of its own.
 pub const IMPORT_ROUTE: &str = "/api/v1/exams/{slug}/imports";
 
+/// The instructor's upload form (`web::instructor::uploads`), which takes
+/// the same files.
+pub const UPLOAD_ROUTE: &str = "/instructor/exams/{slug}/uploads";
+
 pub async fn bound(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // This layer runs after routing, so the route is known.
     let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-    let limit =
-        if route == Some(IMPORT_ROUTE) { state.config.import_limit_bytes } else { state.config.body_limit_bytes };
+    let limit = if route == Some(IMPORT_ROUTE) || route == Some(UPLOAD_ROUTE) {
+        state.config.import_limit_bytes
+    } else {
+        state.config.body_limit_bytes
+    };
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         return AppError::TooLarge(Some(BodyLimit(limit))).for_path(req.uri().path());

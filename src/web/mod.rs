@@ -15,6 +15,7 @@ pub mod format;
 pub mod formats;
 pub mod health;
 pub mod home;
+mod instructor;
 pub mod limit;
 mod misses;
 mod outcomes;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(misses::router())
         .merge(reports::router())
         .merge(progress::router())
+        .merge(instructor::router())
         .merge(api::router())
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn(attempts::retry::keep_unsaved_answers));

@@ -15,6 +15,7 @@ mod helpers;
 mod hostile_client;
 mod imports;
 mod imports_api;
+mod instructor;
 mod notes;
 mod openapi;
 mod progress;

@@ -21,6 +21,7 @@ mod accommodations;
 mod autosave;
 mod confidence;
 mod exam_screen;
+mod instructor;
 mod mouse_and_keyboard;
 mod notes;
 mod phone;

@@ -1,0 +1,95 @@
+//! The instructor's exam list and exam page: facts, exports, past imports.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::app::{exams, imports};
+use crate::content::formats::Format;
+use crate::exam::Blueprint;
+use crate::store::imports::ImportRecord;
+use crate::web::format::utc_minute;
+use crate::web::session::Chrome;
+use crate::web::{AppError, AppState, Result};
+
+#[derive(Template)]
+#[template(path = "instructor/exams.html")]
+struct ExamsPage {
+    chrome: Chrome,
+    exams: Vec<Blueprint>,
+}
+
+pub async fn list_exams(State(state): State<AppState>, chrome: Chrome) -> Result<Response> {
+    let exams = exams::list(&state).await?.into_iter().map(|e| e.blueprint).collect();
+    Ok(Html(ExamsPage { chrome, exams }.render()?).into_response())
+}
+
+/// The counts an import just made, carried in the redirect's query.
+#[derive(Deserialize)]
+pub struct Imported {
+    added: Option<usize>,
+    changed: Option<usize>,
+    unchanged: Option<usize>,
+}
+
+#[derive(Template)]
+#[template(path = "instructor/exam.html")]
+struct ExamPage {
+    chrome: Chrome,
+    exam: Blueprint,
+    imports: Vec<ImportRecord>,
+    formats: Vec<Format>,
+    notice: Option<String>,
+}
+
+impl ExamPage {
+    fn when(&self, r: &ImportRecord) -> String {
+        utc_minute(r.created_at)
+    }
+}
+
+pub async fn show_exam(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(slug): Path<String>,
+    Query(imported): Query<Imported>,
+) -> Result<Response> {
+    let exam = exams::by_slug(&state, &slug).await?.blueprint;
+    let imports = imports::list(&state, &slug).await?;
+    let notice = match imported {
+        Imported { added: Some(n), changed: Some(m), unchanged: Some(k) } => {
+            Some(format!("Imported: {n} new, {m} new versions, {k} unchanged."))
+        }
+        _ => None,
+    };
+    let formats = Format::ALL.into_iter().filter(|f| f.writable()).collect();
+    Ok(Html(ExamPage { chrome, exam, imports, formats, notice }.render()?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+/// The exam's current questions as a file in a writable format.
+pub async fn export_questions(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response> {
+    let format = Format::parse(&query.format).filter(|f| f.writable()).ok_or_else(|| {
+        AppError::Invalid(format!("“{}” is not a format questions can be exported in.", query.format))
+    })?;
+    let written = imports::export(&state, &slug, format, None)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{} is writable but wrote nothing", format.as_str())))?;
+    let disposition = format!("attachment; filename=\"{slug}.{}\"", format.extension());
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(format.media_type())),
+        (header::CONTENT_DISPOSITION, HeaderValue::try_from(disposition).map_err(|e| AppError::Internal(e.into()))?),
+    ];
+    Ok((headers, written.text).into_response())
+}
