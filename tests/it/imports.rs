@@ -1,6 +1,7 @@
 //! `mockexam import` and `mockexam export` as an instructor runs them: the
 //! real binary against a test's database, then a learner over HTTP on what
-//! was imported (issue 13's acceptance).
+//! was imported (issue 13's acceptance). It stays whole: every test runs
+//! the binary through the same helpers at the top and counts the same rows.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
