@@ -37,11 +37,14 @@ fn category_paths_lose_moodle_prefixes_and_case() {
     assert_eq!(normalize(" top / A  /B "), "a/b");
     assert_eq!(normalize("D1"), "d1");
     assert_eq!(normalize("$cat1$/x"), "x");
+    assert_eq!(normalize("$/x"), "$/x", "a lone dollar is a name");
+    assert_eq!(normalize("$price/x"), "$price/x", "so is one that only starts with a dollar");
 }
 
 #[test]
 fn the_domain_comes_from_the_map_then_the_codes_and_names_then_the_fallback() {
-    let b = mla();
+    let mut b = mla();
+    b.domains[1].name = "ML Model Development".into();
     let settle = |domain: &str, category: Option<&str>, o: &Options| settle_domain(&b, domain, category, o);
     let o = options(&[("MLA", "D1"), ("MLA/Deployment", "D3"), ("Security", "D4")], None);
     assert_eq!(settle("", Some("$course$/top/MLA/Deployment/Endpoints"), &o).as_deref(), Some("D3"), "longest parent");
