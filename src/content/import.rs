@@ -154,7 +154,7 @@ pub fn validate(blueprint: &Blueprint, files: &[(String, Vec<u8>)], options: &Op
         let Some(format) = options.format.or_else(|| Format::guess(name, text)) else {
             out.problems.push(problem(Problem::error(
                 1,
-                "cannot tell the format from the file name: name it with --format (markdown, json, gift, moodle-xml, aiken or csv)",
+                "cannot tell the format from the file's name or text: choose it (markdown, json, gift, moodle-xml, aiken or csv)",
             )));
             out.files.push(summary);
             continue;

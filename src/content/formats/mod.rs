@@ -53,22 +53,45 @@ impl Format {
         }
     }
 
-    /// The format a file name suggests. `.txt` is Aiken or GIFT, told apart
-    /// by the text: Aiken files have `ANSWER:` lines and no braces.
+    /// The format of a file: the one its extension names, else the one its
+    /// text looks like (a `.txt` file, pasted text, no extension).
     pub fn guess(file_name: &str, text: &str) -> Option<Format> {
-        let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-        match extension.as_str() {
-            "md" => Some(Format::Markdown),
-            "json" => Some(Format::Json),
-            "gift" => Some(Format::Gift),
-            "xml" => Some(Format::MoodleXml),
-            "csv" => Some(Format::Csv),
-            "aiken" => Some(Format::Aiken),
-            "txt" => {
-                let aiken = text.lines().any(|l| l.trim_start().starts_with("ANSWER:")) && !text.contains('{');
-                Some(if aiken { Format::Aiken } else { Format::Gift })
-            }
-            _ => None,
+        let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("md" | "markdown") => Some(Format::Markdown),
+            Some("json") => Some(Format::Json),
+            Some("gift") => Some(Format::Gift),
+            Some("xml") => Some(Format::MoodleXml),
+            Some("csv") => Some(Format::Csv),
+            Some("aiken") => Some(Format::Aiken),
+            _ => Format::sniff(text),
+        }
+    }
+
+    /// The format a text looks like: XML by its declaration or `<quiz>`,
+    /// JSON by its opening brace, our Markdown by a `## Question` heading,
+    /// CSV by a header naming `stem` and `key`, Aiken by `ANSWER:` lines
+    /// without GIFT's answer marks, GIFT by an answer block.
+    pub fn sniff(text: &str) -> Option<Format> {
+        let start = text.trim_start_matches('\u{feff}').trim_start();
+        let first_line = start.lines().next().unwrap_or_default().to_ascii_lowercase();
+        let gift_marks = ["{=", "{~", "{T}", "{F}", "{TRUE}", "{FALSE}", "{#", "{}"].iter().any(|m| text.contains(m));
+        if start.starts_with("<?xml") || start.starts_with("<quiz") {
+            Some(Format::MoodleXml)
+        } else if start.starts_with('{') && !gift_marks {
+            Some(Format::Json)
+        } else if text.lines().any(|l| l.starts_with("## Question ")) {
+            Some(Format::Markdown)
+        } else if first_line.split([',', ';', '\t']).any(|c| c.trim() == "stem")
+            && first_line.split([',', ';', '\t']).any(|c| c.trim() == "key")
+        {
+            Some(Format::Csv)
+        } else if text.lines().any(|l| l.trim_start().starts_with("ANSWER:")) && !gift_marks {
+            Some(Format::Aiken)
+        } else if text.contains('{') {
+            Some(Format::Gift)
+        } else {
+            None
         }
     }
 
@@ -260,6 +283,16 @@ mod tests {
         assert_eq!(Format::guess("bank.gift", ""), Some(Format::Gift));
         assert_eq!(Format::guess("q.TXT", "What?\nA. x\nB. y\nANSWER: A\n"), Some(Format::Aiken));
         assert_eq!(Format::guess("q.txt", "::a:: What? {=x ~y}"), Some(Format::Gift));
+        assert_eq!(Format::guess("q.txt", "Is {x} a set?\nA. yes\nB. no\nANSWER: A\n"), Some(Format::Aiken));
+        assert_eq!(Format::guess("pasted", "<?xml version=\"1.0\"?>\n<quiz/>"), Some(Format::MoodleXml));
+        assert_eq!(Format::guess("pasted", "  <quiz>"), Some(Format::MoodleXml));
+        assert_eq!(Format::guess("pasted", "{\"format\": \"mockexam-questions\"}"), Some(Format::Json));
+        assert_eq!(Format::guess("pasted", "# Set\n\n## Question d1-a\n"), Some(Format::Markdown));
+        assert_eq!(Format::guess("sheet.txt", "id;domain;stem;option_1;key\n"), Some(Format::Csv));
+        assert_eq!(Format::guess("sheet", "ID, Stem ,Key\n"), Some(Format::Csv));
+        assert_eq!(Format::guess("a.json", "::a:: What? {=x ~y}"), Some(Format::Json), "the extension wins");
+        assert_eq!(Format::guess("notes", "plain words"), None);
+        assert_eq!(Format::guess("x.markdown", ""), Some(Format::Markdown));
         assert_eq!(Format::guess("q.xml", ""), Some(Format::MoodleXml));
         assert_eq!(Format::guess("README", ""), None);
         assert!(!Format::Aiken.writable() && Format::Gift.writable());

@@ -114,7 +114,7 @@ fn bad_files_and_bad_options_are_reported_and_nothing_is_guessed() {
     assert_eq!(problems.len(), 5, "{problems:#?}");
     assert!(problems[0].starts_with(":1: error: the mapping `A=D7` names no domain of mla-c01"), "{problems:#?}");
     assert!(problems[1].starts_with(":1: error: `X` is not a domain of mla-c01"));
-    assert!(problems[2].starts_with("notes.docx:1: error: cannot tell the format"));
+    assert!(problems[2].starts_with("notes.docx:1: error: cannot tell the format from the file's name or text"));
     assert!(problems[3].starts_with("bad.gift:2: error: the file is not valid UTF-8: byte offset 3"));
     assert_eq!(problems[4], "empty.csv:1: error: the file is empty");
     assert!(validate(&mla(), &[], &Options::default()).has_errors(), "no files");

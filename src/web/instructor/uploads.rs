@@ -51,7 +51,7 @@ struct UploadPage {
 
 pub async fn new_upload(State(state): State<AppState>, chrome: Chrome, Path(slug): Path<String>) -> Result<Response> {
     let exam = exams::by_slug(&state, &slug).await?.blueprint;
-    let form = UploadForm { pasted_name: "pasted.gift".into(), ..UploadForm::default() };
+    let form = UploadForm { pasted_name: "pasted".into(), ..UploadForm::default() };
     render_form(&state, chrome, exam, form, FieldErrors::default(), StatusCode::OK)
 }
 
@@ -129,10 +129,8 @@ fn parse(form: &UploadForm, exam: &Blueprint, errors: &mut FieldErrors) -> Optio
     let mut files = form.files.clone();
     if !form.pasted.trim().is_empty() {
         let name = form.pasted_name.trim();
-        files.push((
-            if name.is_empty() { "pasted.gift".into() } else { name.to_string() },
-            form.pasted.clone().into_bytes(),
-        ));
+        files
+            .push((if name.is_empty() { "pasted".into() } else { name.to_string() }, form.pasted.clone().into_bytes()));
     }
     if files.is_empty() && errors.get("files").is_none() {
         errors.add("files", "Choose a file, or paste the questions below.");
