@@ -8,7 +8,7 @@ use axum::Json;
 use axum::body::{Body, to_bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, RawQuery, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -25,12 +25,9 @@ use crate::content::formats::Format;
 use crate::content::import::Options;
 use crate::store::imports::{ImportCounts, ImportedFile};
 use crate::web::error::{AppError, Problem};
+use crate::web::formats::{export_download, writable_format};
 use crate::web::limit::{self, BodyLimit};
 use crate::web::{ApiError, AppState};
-
-/// How many questions an export left out or cut short, because the format
-/// cannot carry them.
-const LEFT_OUT: HeaderName = HeaderName::from_static("x-mockexam-left-out");
 
 /// What an upload says besides its bytes, in its query string.
 /// `domain_map` repeats, which axum's `Query` cannot read, so it is parsed
@@ -272,22 +269,8 @@ pub async fn export_questions(
 ) -> ApiResult<Response> {
     let Query(query) =
         query.map_err(|r| AppError::Invalid(format!("The query could not be read: {}", r.body_text())))?;
-    let format = Format::parse(&query.format).filter(|f| f.writable()).ok_or_else(|| {
-        AppError::Invalid(format!(
-            "`{}` cannot be exported: use markdown, json, gift, moodle-xml or csv (aiken is read only).",
-            query.format
-        ))
-    })?;
-    let written = imports::export(&state, &slug, format, query.set.as_deref())
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{} is writable but wrote nothing", format.as_str())))?;
-    let disposition = format!("attachment; filename=\"{slug}.{}\"", format.extension());
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(format.media_type())),
-        (header::CONTENT_DISPOSITION, HeaderValue::try_from(disposition).map_err(|e| AppError::Internal(e.into()))?),
-        (LEFT_OUT, HeaderValue::from(written.losses.len())),
-    ];
-    Ok((headers, written.text).into_response())
+    let format = writable_format(&query.format)?;
+    Ok(export_download(&state, &slug, format, query.set.as_deref()).await?)
 }
 
 /// Adds to the export's description what each writable format cannot

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
@@ -11,8 +10,9 @@ use crate::content::formats::Format;
 use crate::exam::Blueprint;
 use crate::store::imports::ImportRecord;
 use crate::web::format::utc_minute;
+use crate::web::formats::{export_download, writable_format};
 use crate::web::session::Chrome;
-use crate::web::{AppError, AppState, Result};
+use crate::web::{AppState, Result};
 
 #[derive(Template)]
 #[template(path = "instructor/exams.html")]
@@ -80,16 +80,6 @@ pub async fn export_questions(
     Path(slug): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
-    let format = Format::parse(&query.format).filter(|f| f.writable()).ok_or_else(|| {
-        AppError::Invalid(format!("“{}” is not a format questions can be exported in.", query.format))
-    })?;
-    let written = imports::export(&state, &slug, format, None)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{} is writable but wrote nothing", format.as_str())))?;
-    let disposition = format!("attachment; filename=\"{slug}.{}\"", format.extension());
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(format.media_type())),
-        (header::CONTENT_DISPOSITION, HeaderValue::try_from(disposition).map_err(|e| AppError::Internal(e.into()))?),
-    ];
-    Ok((headers, written.text).into_response())
+    let format = writable_format(&query.format)?;
+    export_download(&state, &slug, format, None).await
 }
