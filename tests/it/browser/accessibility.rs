@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::axe::failure;
-use super::learner::{answer_by_clicking, by_key, read_item, register};
+use super::learner::{answer_by_clicking, by_key, read_item, register, start_mock};
 use super::web::Web;
 use crate::helpers::{TestApp, item_body};
 use mockexam::exam::Body;
@@ -81,12 +81,6 @@ async fn kind_of(app: &TestApp, attempt: uuid::Uuid, n: i32) -> &'static str {
     }
 }
 
-/// The attempt in the address `/attempts/<id>/...`.
-fn attempt_of(path: &str) -> uuid::Uuid {
-    let id = path.strip_prefix("/attempts/").and_then(|p| p.split('/').next()).unwrap_or_default();
-    id.parse().unwrap_or_else(|e| panic!("an attempt in {path}: {e}"))
-}
-
 /// A whole mock: the first item of each kind, the review and the result,
 /// each checked by axe-core and photographed at both widths in both schemes.
 #[tokio::test]
@@ -94,10 +88,7 @@ async fn every_kind_of_item_the_review_and_the_result_pass_axe_and_are_photograp
     let app = TestApp::spawn().await;
     let web = Web::launch(&app, true).await;
     register(&web).await;
-    web.goto("/exams/mla-c01").await;
-    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
-    web.wait_for_item(1, 65).await;
-    let attempt = attempt_of(&web.path().await);
+    let attempt = start_mock(&web).await;
 
     let mut first = BTreeMap::new();
     for n in 1..=65 {
@@ -155,10 +146,7 @@ async fn an_item_is_announced_sensibly_in_the_accessibility_tree() {
     let app = TestApp::spawn().await;
     let web = Web::launch(&app, true).await;
     register(&web).await;
-    web.goto("/exams/mla-c01").await;
-    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
-    web.wait_for_item(1, 65).await;
-    let attempt = attempt_of(&web.path().await);
+    let attempt = start_mock(&web).await;
 
     // Item 1 answered and flagged; then a single-choice item, fresh.
     let item = read_item(&web).await;

@@ -1,7 +1,7 @@
 //! The autosave against a failing server: a change is kept and retried, never
 //! lost.
 
-use super::learner::register;
+use super::learner::{register, start_mock};
 use super::web::Web;
 use crate::helpers::TestApp;
 
@@ -20,9 +20,7 @@ async fn a_save_refused_by_a_server_error_is_retried_until_it_lands() {
     mockexam::load_content(&app.db, &content, app.clock.now()).await.expect("content loads");
     let web = Web::launch(&app, true).await;
     register(&web).await;
-    web.goto("/exams/mla-c01").await;
-    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
-    web.wait_for_item(1, 65).await;
+    start_mock(&web).await;
 
     let mut cluster = tokio::task::spawn_blocking(move || {
         let mut cluster = cluster;

@@ -7,7 +7,7 @@ use mockexam::exam::kind::Kind;
 use serde_json::{Value, json};
 use time::Duration;
 
-use super::learner::{answer_by_clicking, read_item, register};
+use super::learner::{answer_by_clicking, attempt_id, read_item, register, start_mock};
 use super::web::Web;
 use crate::helpers::{TestApp, item_body};
 
@@ -52,20 +52,6 @@ async fn drill_domain(web: &Web, domain: &str) -> uuid::Uuid {
     .await;
     web.click("section[aria-labelledby='drill-h'] button[type=submit]").await;
     web.wait_for_element("#item-form").await;
-    attempt_id(web).await
-}
-
-/// The attempt whose page is shown.
-async fn attempt_id(web: &Web) -> uuid::Uuid {
-    let path = web.path().await;
-    let id = path.strip_prefix("/attempts/").and_then(|p| p.split('/').next());
-    id.and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("an attempt's page, not {path}"))
-}
-
-async fn start_mock(web: &Web) -> uuid::Uuid {
-    web.goto("/exams/mla-c01").await;
-    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
-    web.wait_for_item(1, 65).await;
     attempt_id(web).await
 }
 

@@ -17,6 +17,22 @@ pub(super) async fn register(web: &Web) {
     web.wait_for_element("form[action='/logout']").await;
 }
 
+/// Starts a mock exam from the exam's page, as a learner clicks it, waits
+/// for its first item, and returns the attempt's id.
+pub(super) async fn start_mock(web: &Web) -> uuid::Uuid {
+    web.goto("/exams/mla-c01").await;
+    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
+    web.wait_for_item(1, 65).await;
+    attempt_id(web).await
+}
+
+/// The attempt whose page is shown.
+pub(super) async fn attempt_id(web: &Web) -> uuid::Uuid {
+    let path = web.path().await;
+    let id = path.strip_prefix("/attempts/").and_then(|p| p.split('/').next());
+    id.and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("an attempt's page, not {path}"))
+}
+
 /// What an item asks for, read from its page.
 pub(super) struct Item {
     pub(super) kind: String,

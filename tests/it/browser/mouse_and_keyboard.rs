@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::learner::{
     answer_by_clicking, answer_by_keyboard, by_key, check_result, is_mock_clock, read_item, register, shown_answer,
+    start_mock,
 };
 use super::web::Web;
 use crate::helpers::TestApp;
@@ -63,9 +64,7 @@ async fn a_full_mock_is_taken_by_keyboard_with_flags_palette_and_a_reload() {
     let web = Web::launch(&app, true).await;
     register(&web).await;
 
-    web.goto("/exams/mla-c01").await;
-    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
-    web.wait_for_item(1, 65).await;
+    start_mock(&web).await;
     let timer = web.text("#timer").await;
     assert!(is_mock_clock(&timer), "the countdown shows {timer:?}");
 

@@ -1,6 +1,6 @@
 //! The exam with JavaScript switched off: every control is a form post.
 
-use super::learner::{answer_by_clicking, check_result, is_mock_clock, read_item, register, shown_answer};
+use super::learner::{answer_by_clicking, check_result, is_mock_clock, read_item, register, shown_answer, start_mock};
 use super::web::Web;
 use crate::helpers::TestApp;
 
@@ -10,9 +10,7 @@ async fn the_exam_works_with_javascript_disabled() {
     let web = Web::launch(&app, false).await;
     register(&web).await;
 
-    web.goto("/exams/mla-c01").await;
-    web.click("section[aria-labelledby='mock-h'] button[type=submit]").await;
-    web.wait_for_item(1, 65).await;
+    start_mock(&web).await;
 
     // Item 1: answer with the mouse; "Next" posts the form, which saves.
     let item = read_item(&web).await;
