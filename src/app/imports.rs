@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{App, Error, Result, exams};
+use super::exams::{self, Actor};
+use super::{App, Error, Result};
 use crate::content::SourcedQuestion;
 use crate::content::formats::{Format, Severity, Written};
 use crate::content::import::{self, FileProblem, Options};
@@ -16,14 +17,6 @@ use crate::exam::kind::Kind;
 use crate::exam::{Blueprint, CaseStudy, VersionContent};
 use crate::store::exams::{content_hash, current_contents, current_hashes, write_questions};
 use crate::store::imports::{self, ImportCounts, ImportRecord, ImportedFile, NewImport};
-
-/// Who imports: an account, or the command line (no account).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<Uuid>,
-    /// An email, or "command line": kept in the record as words.
-    pub name: String,
-}
 
 /// What an import would do (or did) to one question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +80,14 @@ impl Report {
 
 /// Reads and checks `files` (name, bytes) for the exam `slug`; stores
 /// nothing.
-pub async fn validate(app: &App, slug: &str, files: &[(String, Vec<u8>)], options: &Options) -> Result<Report> {
-    let exam = exams::by_slug(app, slug).await?;
+pub async fn validate(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    files: &[(String, Vec<u8>)],
+    options: &Options,
+) -> Result<Report> {
+    let exam = exams::editable(app, actor, slug).await?;
     let validated = import::validate(&exam.blueprint, files, options);
     let hashes = current_hashes(&app.db, exam.id).await?;
     Ok(report(slug, &validated, &hashes))
@@ -110,7 +109,7 @@ pub async fn import(
     files: &[(String, Vec<u8>)],
     options: &Options,
 ) -> Result<Report> {
-    let exam = exams::by_slug(app, slug).await?;
+    let exam = exams::editable(app, actor, slug).await?;
     let validated = import::validate(&exam.blueprint, files, options);
     let mut tx = app.db.begin().await?;
     // Read inside the transaction the import writes in, so the report says
@@ -187,8 +186,8 @@ fn change(q: &SourcedQuestion, cases: &[CaseStudy], hashes: &HashMap<String, Str
 }
 
 /// An exam's imports, newest first.
-pub async fn list(app: &App, slug: &str) -> Result<Vec<ImportRecord>> {
-    let exam = exams::by_slug(app, slug).await?;
+pub async fn list(app: &App, actor: &Actor, slug: &str) -> Result<Vec<ImportRecord>> {
+    let exam = exams::editable(app, actor, slug).await?;
     Ok(imports::list(&app.db, exam.id, 200).await?)
 }
 
@@ -196,8 +195,14 @@ pub async fn list(app: &App, slug: &str) -> Result<Vec<ImportRecord>> {
 /// (see [`current_contents`]), written in `format`, with what the format
 /// could not carry; None for a read-only format. A set with no questions
 /// is not found.
-pub async fn export(app: &App, slug: &str, format: Format, set: Option<&str>) -> Result<Option<Written>> {
-    let exam = exams::by_slug(app, slug).await?;
+pub async fn export(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    format: Format,
+    set: Option<&str>,
+) -> Result<Option<Written>> {
+    let exam = exams::editable(app, actor, slug).await?;
     let contents = current_contents(&app.db, exam.id, set).await?;
     if set.is_some() && contents.is_empty() {
         return Err(Error::NotFound);

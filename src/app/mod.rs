@@ -63,6 +63,9 @@ pub enum Error {
     /// The thing does not exist, or is not this user's to see.
     #[error("not found")]
     NotFound,
+    /// The thing exists and may be seen, but not changed by this user.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     /// Too much of a bounded resource is in use (password hashing): the
     /// request was not served and may be tried again shortly.
     #[error("busy")]

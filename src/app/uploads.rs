@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use time::Duration;
 use uuid::Uuid;
 
-use super::{App, Error, Result, exams, imports};
+use super::exams::{self, Actor};
+use super::{App, Error, Result, imports};
 use crate::content::formats::Format;
 use crate::content::import::{self, Options};
 use crate::exam::VersionContent;
@@ -22,8 +23,15 @@ pub const KEPT_FOR: Duration = Duration::hours(24);
 
 /// Holds `files` with `options` for `user`'s import into exam `slug`;
 /// returns the upload's id.
-pub async fn hold(app: &App, user: Uuid, slug: &str, files: Vec<(String, Vec<u8>)>, options: &Options) -> Result<Uuid> {
-    let exam = exams::by_slug(app, slug).await?;
+pub async fn hold(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    files: Vec<(String, Vec<u8>)>,
+    options: &Options,
+) -> Result<Uuid> {
+    let user = actor.user_id.ok_or(Error::NotFound)?;
+    let exam = exams::editable(app, actor, slug).await?;
     let now = app.clock.now();
     let upload = Upload {
         id: Uuid::new_v4(),
@@ -59,11 +67,11 @@ pub struct Preview {
 
 /// `user`'s upload `id` checked against the exam as it is now; another
 /// user's, or an expired one, is not found.
-pub async fn preview(app: &App, user: Uuid, id: Uuid) -> Result<Preview> {
-    let upload = own(app, user, id).await?;
+pub async fn preview(app: &App, actor: &Actor, id: Uuid) -> Result<Preview> {
+    let upload = own(app, actor, id).await?;
     let options = options_from(&upload.options);
-    let exam = exams::by_slug(app, &upload.exam_slug).await?;
-    let report = imports::validate(app, &upload.exam_slug, &upload.files, &options).await?;
+    let exam = exams::editable(app, actor, &upload.exam_slug).await?;
+    let report = imports::validate(app, actor, &upload.exam_slug, &upload.files, &options).await?;
     // The report lists the questions; their content comes from the same
     // files, read again (validation is pure and cheap next to the page).
     let validated = import::validate(&exam.blueprint, &upload.files, &options);
@@ -94,9 +102,8 @@ pub enum ImportOutcome {
 }
 
 /// Imports `actor`'s upload `id`, unless its files have errors.
-pub async fn import(app: &App, actor: &imports::Actor, id: Uuid) -> Result<ImportOutcome> {
-    let user = actor.user_id.ok_or(Error::NotFound)?;
-    let upload = own(app, user, id).await?;
+pub async fn import(app: &App, actor: &Actor, id: Uuid) -> Result<ImportOutcome> {
+    let upload = own(app, actor, id).await?;
     let options = options_from(&upload.options);
     let report = imports::import(app, actor, &upload.exam_slug, &upload.files, &options).await?;
     if report.import_id.is_none() {
@@ -114,7 +121,8 @@ pub async fn delete_expired(app: &App) -> Result<u64> {
     Ok(uploads::delete_expired(&app.db, app.clock.now()).await?)
 }
 
-async fn own(app: &App, user: Uuid, id: Uuid) -> Result<Upload> {
+async fn own(app: &App, actor: &Actor, id: Uuid) -> Result<Upload> {
+    let user = actor.user_id.ok_or(Error::NotFound)?;
     let mut conn = app.db.acquire().await?;
     uploads::get(&mut conn, id, user, app.clock.now()).await?.ok_or(Error::NotFound)
 }

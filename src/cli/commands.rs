@@ -9,7 +9,8 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::{read_files, report_json, report_table};
-use crate::app::imports::{self, Actor};
+use crate::app::exams::Actor;
+use crate::app::imports;
 use crate::app::{self, App};
 use crate::config::Config;
 use crate::content::formats::Format;
@@ -114,9 +115,9 @@ pub async fn import_files(request: &ImportRequest<'_>) -> anyhow::Result<ExitCod
             e => e.into(),
         })?;
         let report = if dry_run {
-            imports::validate(&app, slug, &files, options).await?
+            imports::validate(&app, &Actor::command_line(), slug, &files, options).await?
         } else {
-            let actor = Actor { user_id: None, name: "command line".into() };
+            let actor = Actor::command_line();
             imports::import(&app, &actor, slug, &files, options).await?
         };
         anyhow::Ok((report, exam.blueprint))
@@ -147,7 +148,7 @@ pub async fn export(exam: &str, format: &str, out: Option<&Path>, set: Option<&s
     let result = async {
         crate::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
         let app = App::new(database.pool.clone(), Arc::new(config.clone()), Default::default());
-        imports::export(&app, exam, format, set).await.map_err(|e| match (e, set) {
+        imports::export(&app, &Actor::command_line(), exam, format, set).await.map_err(|e| match (e, set) {
             (app::Error::NotFound, Some(set)) => anyhow::anyhow!("no exam `{exam}`, or no question set `{set}` in it"),
             (app::Error::NotFound, None) => anyhow::anyhow!("no exam `{exam}` in this database"),
             (e, _) => e.into(),

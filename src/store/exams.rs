@@ -16,6 +16,11 @@ use crate::exam::{Blueprint, CaseStudy, VersionContent};
 pub struct Exam {
     pub id: Uuid,
     pub blueprint: Blueprint,
+    /// Who may edit it besides the admins; None: the admins' alone (an
+    /// exam made from `content/`).
+    pub owner_id: Option<Uuid>,
+    /// Whether learners see it; a draft is seen by its editors only.
+    pub published: bool,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -202,17 +207,25 @@ pub async fn write_questions(
 }
 
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Exam>> {
-    let rows = sqlx::query!(r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>" FROM exams ORDER BY slug"#)
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| Exam { id: r.id, blueprint: r.blueprint.0 }).collect())
+    let rows = sqlx::query!(
+        r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>", owner_id, published FROM exams ORDER BY slug"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Exam { id: r.id, blueprint: r.blueprint.0, owner_id: r.owner_id, published: r.published })
+        .collect())
 }
 
 pub async fn by_slug(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Exam>> {
-    let row = sqlx::query!(r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>" FROM exams WHERE slug = $1"#, slug)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| Exam { id: r.id, blueprint: r.blueprint.0 }))
+    let row = sqlx::query!(
+        r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>", owner_id, published FROM exams WHERE slug = $1"#,
+        slug
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Exam { id: r.id, blueprint: r.blueprint.0, owner_id: r.owner_id, published: r.published }))
 }
 
 /// Tags in use by an exam's live questions, with how many questions carry each.

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::{AppError, AppState};
+use crate::app::exams::Actor;
 use crate::app::imports;
 use crate::content::formats::{Format, csv};
 
@@ -29,11 +30,12 @@ pub fn writable_format(name: &str) -> Result<Format, AppError> {
 /// download: `<slug>.<extension>` with the format's media type.
 pub async fn export_download(
     state: &AppState,
+    actor: &Actor,
     slug: &str,
     format: Format,
     set: Option<&str>,
 ) -> Result<Response, AppError> {
-    let written = imports::export(state, slug, format, set)
+    let written = imports::export(state, actor, slug, format, set)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{} is writable but wrote nothing", format.as_str())))?;
     let disposition = format!("attachment; filename=\"{slug}.{}\"", format.extension());

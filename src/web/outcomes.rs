@@ -19,6 +19,7 @@ impl From<app::Error> for AppError {
     fn from(e: app::Error) -> Self {
         match e {
             app::Error::NotFound => AppError::NotFound,
+            app::Error::Forbidden(why) => AppError::Forbidden(why.into()),
             app::Error::Busy => AppError::Busy,
             app::Error::Db(e) => e.into(),
             app::Error::Internal(e) => AppError::Internal(e),

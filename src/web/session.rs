@@ -11,6 +11,7 @@ use super::csrf::CsrfToken;
 use super::{ApiError, AppError, AppState};
 use crate::account::{Display, Role};
 use crate::app::accounts;
+use crate::app::exams::Actor;
 use crate::store::users::User;
 
 #[derive(Debug, Clone)]
@@ -55,6 +56,21 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
         resolved(parts).map(CurrentUser).ok_or(AppError::Unauthorized { next })
+    }
+}
+
+/// A logged-in user as the use cases that change exams know them (the role
+/// guard of the instructor area has already let only instructors and
+/// admins through).
+#[derive(Debug, Clone)]
+pub struct Editor(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Editor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CurrentUser(session) = CurrentUser::from_request_parts(parts, state).await?;
+        Ok(Editor(Actor::account(&session.user)))
     }
 }
 

@@ -50,6 +50,7 @@ const IMPORTS: &str = "/api/v1/exams/mla-c01/imports";
 /// An instructor's API client.
 async fn instructor(app: &TestApp) -> ApiClient {
     let browser = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     browser.api_client(&browser.create_api_token("ci").await)
 }
 

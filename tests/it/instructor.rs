@@ -122,6 +122,7 @@ async fn learners_get_403_and_visitors_the_login_page_on_every_instructor_route(
 async fn a_file_with_an_error_is_refused_and_the_corrected_one_imports_and_is_drawn() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     assert!(ines.get_text("/").await.contains("href=\"/instructor\""), "the header links the area");
     let questions = count(&app, "SELECT count(*) FROM questions").await;
 
@@ -177,6 +178,7 @@ async fn a_file_with_an_error_is_refused_and_the_corrected_one_imports_and_is_dr
 async fn a_script_and_event_handlers_in_a_question_do_not_reach_the_preview() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     let (_, page) = preview(&ines, "hostile.gift", HOSTILE).await;
     assert!(page.contains("q05-hostile"), "{page}");
     assert!(!page.contains("<script>alert"), "{page}");
@@ -187,6 +189,7 @@ async fn a_script_and_event_handlers_in_a_question_do_not_reach_the_preview() {
 async fn another_instructors_upload_is_not_found() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     let other = app.new_browser_as("instructor", "otto@example.org").await;
     let (id, _) = preview(&ines, "bank.gift", FIXED).await;
     assert_eq!(other.get(&format!("/instructor/uploads/{id}")).await.status(), StatusCode::NOT_FOUND);
@@ -196,9 +199,40 @@ async fn another_instructors_upload_is_not_found() {
 }
 
 #[tokio::test]
+async fn an_instructor_changes_only_their_own_exams_and_an_admin_every_exam() {
+    let app = TestApp::spawn().await;
+    let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    let otto = app.new_browser_as("instructor", "otto@example.org").await;
+    let ada = app.new_browser_as("admin", "ada@example.org").await;
+    // Made from content/: the admins' until someone is given it.
+    assert_eq!(ines.get("/instructor/exams/mla-c01").await.status(), StatusCode::FORBIDDEN);
+    assert!(!ines.get_text("/instructor").await.contains("/instructor/exams/mla-c01"));
+    assert_eq!(ada.get("/instructor/exams/mla-c01").await.status(), StatusCode::OK);
+    app.give_exam("mla-c01", "ines@example.org").await;
+    assert!(ines.get_text("/instructor").await.contains("/instructor/exams/mla-c01"));
+    for path in [
+        "/instructor/exams/mla-c01",
+        "/instructor/exams/mla-c01/uploads/new",
+        "/instructor/exams/mla-c01/export?format=json",
+    ] {
+        assert_eq!(ines.get(path).await.status(), StatusCode::OK, "{path}");
+        assert_eq!(ada.get(path).await.status(), StatusCode::OK, "{path}");
+        let refused = otto.get(path).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(refused.text().await.unwrap().contains("belongs to another instructor"), "{path}");
+    }
+    assert_eq!(upload(&otto, "mla-c01", &[("bank.gift", FIXED)], &[]).await.status(), StatusCode::FORBIDDEN);
+    let api = otto.api_client(&otto.create_api_token("ci").await);
+    let (status, _) = api.get("/api/v1/exams/mla-c01/imports").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0);
+}
+
+#[tokio::test]
 async fn an_expired_upload_is_gone_after_the_sweep() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     let (id, _) = preview(&ines, "bank.gift", FIXED).await;
     app.clock.advance(Duration::hours(23));
     assert_eq!(ines.get(&format!("/instructor/uploads/{id}")).await.status(), StatusCode::OK, "kept a day");
@@ -216,6 +250,7 @@ async fn an_expired_upload_is_gone_after_the_sweep() {
 async fn a_form_with_no_file_or_a_bad_mapping_comes_back_with_its_messages_and_what_was_typed() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     let response = upload(&ines, "mla-c01", &[], &[("domain_map", "Data prep=D1\nno equals sign")]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
@@ -239,6 +274,7 @@ async fn a_form_with_no_file_or_a_bad_mapping_comes_back_with_its_messages_and_w
 async fn an_edited_question_previews_as_a_new_version_with_its_changed_lines_marked() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     let (id, _) = preview(&ines, "bank.gift", FIXED).await;
     assert_eq!(ines.post_form(&format!("/instructor/uploads/{id}/import"), &[]).await.status(), StatusCode::SEE_OTHER);
 
@@ -261,6 +297,7 @@ async fn the_upload_form_takes_files_up_to_the_import_limit_and_refuses_more() {
     })
     .await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     assert!(ines.get_text("/instructor/exams/mla-c01/uploads/new").await.contains("at most 8 KiB in all"));
     let padded = format!("// {}\n\n{FIXED}", "x".repeat(4000));
     let (_, page) = preview(&ines, "bank.gift", &padded).await;

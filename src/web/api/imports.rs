@@ -19,8 +19,8 @@ use uuid::Uuid;
 use super::ApiResult;
 use super::extract::{ApiInstructor, ApiPath};
 use super::problems::{ForInstructors, Invalid, NotFound, TooLarge, Unauthorized, Unavailable};
-use crate::app::exams;
-use crate::app::imports::{self, Actor, ReportJson};
+use crate::app::exams::{self, Actor};
+use crate::app::imports::{self, ReportJson};
 use crate::content::formats::Format;
 use crate::content::import::Options;
 use crate::store::imports::{ImportCounts, ImportedFile};
@@ -142,14 +142,15 @@ pub async fn import_questions(
 ) -> ApiResult<Response> {
     let query = ImportQuery::parse(query.as_deref())?;
     let options = query.options()?;
-    // An unknown exam is said before the upload is read.
-    exams::by_slug(&state, &slug).await?;
+    // An unknown exam, or another instructor's, is said before the upload
+    // is read.
+    let actor = Actor::account(&user);
+    exams::editable(&state, &actor, &slug).await?;
     let files = [(query.file_name, read_upload(body, state.config.import_limit_bytes).await?)];
     if query.dry_run.unwrap_or(false) {
-        let report = imports::validate(&state, &slug, &files, &options).await?;
+        let report = imports::validate(&state, &actor, &slug, &files, &options).await?;
         return Ok(Json(ReportJson::from(&report)).into_response());
     }
-    let actor = Actor { user_id: Some(user.id.0), name: user.email };
     let report = imports::import(&state, &actor, &slug, &files, &options).await?;
     let json = Json(ReportJson::from(&report));
     if report.import_id.is_none() {
@@ -205,10 +206,10 @@ pub struct ImportJson {
 )]
 pub async fn list_imports(
     State(state): State<AppState>,
-    ApiInstructor(_): ApiInstructor,
+    ApiInstructor(user): ApiInstructor,
     ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<ImportList>> {
-    let imports = imports::list(&state, &slug)
+    let imports = imports::list(&state, &Actor::account(&user), &slug)
         .await?
         .into_iter()
         .map(|r| ImportJson { id: r.id, actor: r.actor, created_at: r.created_at, files: r.files, counts: r.counts })
@@ -263,14 +264,14 @@ pub struct ExportQuery {
 )]
 pub async fn export_questions(
     State(state): State<AppState>,
-    ApiInstructor(_): ApiInstructor,
+    ApiInstructor(user): ApiInstructor,
     ApiPath(slug): ApiPath<String>,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
     let Query(query) =
         query.map_err(|r| AppError::Invalid(format!("The query could not be read: {}", r.body_text())))?;
     let format = writable_format(&query.format)?;
-    Ok(export_download(&state, &slug, format, query.set.as_deref()).await?)
+    Ok(export_download(&state, &Actor::account(&user), &slug, format, query.set.as_deref()).await?)
 }
 
 /// Adds to the export's description what each writable format cannot

@@ -11,7 +11,7 @@ use crate::exam::Blueprint;
 use crate::store::imports::ImportRecord;
 use crate::web::format::utc_minute;
 use crate::web::formats::{export_download, writable_format};
-use crate::web::session::Chrome;
+use crate::web::session::{Chrome, Editor};
 use crate::web::{AppState, Result};
 
 #[derive(Template)]
@@ -21,8 +21,8 @@ struct ExamsPage {
     exams: Vec<Blueprint>,
 }
 
-pub async fn list_exams(State(state): State<AppState>, chrome: Chrome) -> Result<Response> {
-    let exams = exams::list(&state).await?.into_iter().map(|e| e.blueprint).collect();
+pub async fn list_exams(State(state): State<AppState>, Editor(actor): Editor, chrome: Chrome) -> Result<Response> {
+    let exams = exams::editable_list(&state, &actor).await?.into_iter().map(|e| e.blueprint).collect();
     Ok(Html(ExamsPage { chrome, exams }.render()?).into_response())
 }
 
@@ -52,12 +52,13 @@ impl ExamPage {
 
 pub async fn show_exam(
     State(state): State<AppState>,
+    Editor(actor): Editor,
     chrome: Chrome,
     Path(slug): Path<String>,
     Query(imported): Query<Imported>,
 ) -> Result<Response> {
-    let exam = exams::by_slug(&state, &slug).await?.blueprint;
-    let imports = imports::list(&state, &slug).await?;
+    let exam = exams::editable(&state, &actor, &slug).await?.blueprint;
+    let imports = imports::list(&state, &actor, &slug).await?;
     let notice = match imported {
         Imported { added: Some(n), changed: Some(m), unchanged: Some(k) } => {
             Some(format!("Imported: {n} new, {m} new versions, {k} unchanged."))
@@ -77,9 +78,10 @@ pub struct ExportQuery {
 /// The exam's current questions as a file in a writable format.
 pub async fn export_questions(
     State(state): State<AppState>,
+    Editor(actor): Editor,
     Path(slug): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
     let format = writable_format(&query.format)?;
-    export_download(&state, &slug, format, None).await
+    export_download(&state, &actor, &slug, format, None).await
 }

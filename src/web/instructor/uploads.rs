@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use super::diff::{self, Mark};
 use crate::app::exams;
-use crate::app::imports::{Actor, Change};
+use crate::app::exams::Actor;
+use crate::app::imports::Change;
 use crate::app::uploads::{self, ImportOutcome, Preview};
 use crate::app::versions::RenderedVersion;
 use crate::content::formats::Format;
@@ -21,7 +22,7 @@ use crate::exam::{Blueprint, Mode, Visibility};
 use crate::store::attempts::Item;
 use crate::web::attempts::view::ItemView;
 use crate::web::form::FieldErrors;
-use crate::web::session::{Chrome, CurrentUser};
+use crate::web::session::{Chrome, Editor};
 use crate::web::{AppState, Result};
 
 /// Files as named and uploaded.
@@ -49,8 +50,13 @@ struct UploadPage {
     limit_kb: usize,
 }
 
-pub async fn new_upload(State(state): State<AppState>, chrome: Chrome, Path(slug): Path<String>) -> Result<Response> {
-    let exam = exams::by_slug(&state, &slug).await?.blueprint;
+pub async fn new_upload(
+    State(state): State<AppState>,
+    Editor(actor): Editor,
+    chrome: Chrome,
+    Path(slug): Path<String>,
+) -> Result<Response> {
+    let exam = exams::editable(&state, &actor, &slug).await?.blueprint;
     let form = UploadForm { pasted_name: "pasted".into(), ..UploadForm::default() };
     render_form(&state, chrome, exam, form, FieldErrors::default(), StatusCode::OK)
 }
@@ -170,17 +176,17 @@ fn parse(form: &UploadForm, exam: &Blueprint, errors: &mut FieldErrors) -> Optio
 
 pub async fn hold_upload(
     State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
+    Editor(actor): Editor,
     chrome: Chrome,
     Path(slug): Path<String>,
     multipart: Multipart,
 ) -> Result<Response> {
-    let exam = exams::by_slug(&state, &slug).await?.blueprint;
+    let exam = exams::editable(&state, &actor, &slug).await?.blueprint;
     let mut errors = FieldErrors::default();
     let mut form = read_form(multipart, &mut errors, state.config.import_limit_bytes / 1024).await;
     match parse(&form, &exam, &mut errors) {
         Some((files, options)) => {
-            let id = uploads::hold(&state, session.user.id.0, &slug, files, &options).await?;
+            let id = uploads::hold(&state, &actor, &slug, files, &options).await?;
             Ok(Redirect::to(&format!("/instructor/uploads/{id}")).into_response())
         }
         None => {
@@ -229,22 +235,22 @@ struct PreviewPage {
 
 pub async fn show_preview(
     State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
+    Editor(actor): Editor,
     chrome: Chrome,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    render_preview(&state, session.user.id.0, chrome, id, None, StatusCode::OK).await
+    render_preview(&state, &actor, chrome, id, None, StatusCode::OK).await
 }
 
 async fn render_preview(
     state: &AppState,
-    user: Uuid,
+    actor: &Actor,
     chrome: Chrome,
     id: Uuid,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response> {
-    let preview = uploads::preview(state, user, id).await?;
+    let preview = uploads::preview(state, actor, id).await?;
     let visibility = Visibility::of(Mode::Exam, true, true);
     let (mut new, mut changed, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
     for (n, q) in preview.questions.iter().enumerate() {
@@ -320,12 +326,10 @@ fn text(c: &crate::exam::VersionContent) -> String {
 
 pub async fn import_upload(
     State(state): State<AppState>,
-    CurrentUser(session): CurrentUser,
+    Editor(actor): Editor,
     chrome: Chrome,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let user = session.user.id.0;
-    let actor = Actor { user_id: Some(user), name: session.user.email.to_string() };
     match uploads::import(&state, &actor, id).await? {
         ImportOutcome::Imported(report) => {
             let c = &report.counts;
@@ -337,7 +341,7 @@ pub async fn import_upload(
         }
         ImportOutcome::HasErrors => {
             let message = "Nothing was imported: the files still have errors. Correct them and upload again.";
-            render_preview(&state, user, chrome, id, Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await
+            render_preview(&state, &actor, chrome, id, Some(message.into()), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

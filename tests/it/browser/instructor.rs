@@ -29,6 +29,7 @@ async fn an_instructor_uploads_a_file_previews_it_and_imports_it() {
         .execute(&app.db)
         .await
         .expect("the role is set");
+    app.give_exam("mla-c01", "ines@example.org").await;
 
     web.goto("/").await;
     web.click("a[href='/instructor']").await;

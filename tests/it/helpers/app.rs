@@ -192,6 +192,18 @@ impl TestApp {
         browser
     }
 
+    /// Makes the account `email` the owner of exam `slug`, as if they had
+    /// created it: only its owner and the admins may change an exam.
+    pub async fn give_exam(&self, slug: &str, email: &str) {
+        let done = sqlx::query("UPDATE exams SET owner_id = (SELECT id FROM users WHERE email = $2) WHERE slug = $1")
+            .bind(slug)
+            .bind(email)
+            .execute(&self.db)
+            .await
+            .expect("the owner is set");
+        assert_eq!(done.rows_affected(), 1, "exam {slug} exists");
+    }
+
     /// A URL for this test's database, for running the CLI against it.
     pub fn database_url(&self) -> String {
         let o = &self.options;
