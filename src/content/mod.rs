@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::exam::{Blueprint, CaseStudy, Domain, Question, Scale, kind::Kind};
+use crate::exam::{Blueprint, CaseStudy, CreditRule, Domain, Question, Scale, kind::Kind};
 pub use parse::ContentError;
 
 /// A question with the place it came from.
@@ -39,8 +39,18 @@ struct ExamFile {
     time_limit_minutes: u32,
     #[serde(default)]
     unscored_count: u32,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    credit: CreditRule,
+    #[serde(default = "shown")]
+    explanations_in_practice: bool,
     scale: Scale,
     domains: Vec<Domain>,
+}
+
+fn shown() -> bool {
+    true
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -102,6 +112,9 @@ pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentE
         time_limit_minutes: exam.time_limit_minutes,
         scale: exam.scale,
         unscored_count: exam.unscored_count,
+        description: exam.description,
+        credit: exam.credit,
+        explanations_in_practice: exam.explanations_in_practice,
     })
 }
 

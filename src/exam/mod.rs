@@ -46,6 +46,30 @@ pub struct Blueprint {
     /// Items under "real exam conditions" that look like any other and are
     /// not counted.
     pub unscored_count: u32,
+    /// What the exam is, for its start page. Attempts made before blueprints
+    /// had it read as empty (so do the fields below: as they were then).
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub credit: CreditRule,
+    /// Whether practice shows the explanation with the feedback.
+    #[serde(default = "shown")]
+    pub explanations_in_practice: bool,
+}
+
+fn shown() -> bool {
+    true
+}
+
+/// How a multiple-response item is credited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditRule {
+    /// Every key chosen and nothing else, or no credit: as on the real exam.
+    #[default]
+    AllOrNothing,
+    /// Part of the point for a partly right answer (see `scoring`).
+    Partial,
 }
 
 impl Blueprint {

@@ -112,6 +112,9 @@ pub(crate) mod tests {
             time_limit_minutes: 130,
             scale: Scale { min: 100, max: 1000, pass: 720 },
             unscored_count: 15,
+            description: String::new(),
+            credit: Default::default(),
+            explanations_in_practice: true,
         }
     }
 

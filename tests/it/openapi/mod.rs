@@ -216,6 +216,7 @@ async fn exercise_the_api(app: &TestApp) -> (Value, Vec<Call>) {
     // Question sets in and out, with an instructor's token; a learner's is
     // refused on each route.
     let instructor = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
     let instructor_token = instructor.create_api_token("ci").await;
     let as_instructor = |method: Method, path: &str| client.request(method, url(path)).bearer_auth(&instructor_token);
     let imports = "/api/v1/exams/{slug}/imports";
