@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::exams::{self, Actor};
@@ -109,10 +110,27 @@ pub async fn import(
     files: &[(String, Vec<u8>)],
     options: &Options,
 ) -> Result<Report> {
+    let mut tx = app.db.begin().await?;
+    let report = import_in(app, &mut tx, actor, slug, files, options).await?;
+    if report.import_id.is_some() {
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+/// [`import`] inside the caller's transaction, which commits it (or not:
+/// on errors nothing has been written).
+pub(super) async fn import_in(
+    app: &App,
+    tx: &mut PgConnection,
+    actor: &Actor,
+    slug: &str,
+    files: &[(String, Vec<u8>)],
+    options: &Options,
+) -> Result<Report> {
     let exam = exams::editable(app, actor, slug).await?;
     let validated = import::validate(&exam.blueprint, files, options);
-    let mut tx = app.db.begin().await?;
-    // Read inside the transaction the import writes in, so the report says
+    // Read the transaction the import writes in, so the report says
     // what this import did.
     let hashes = current_hashes(&mut *tx, exam.id).await?;
     let mut report = report(slug, &validated, &hashes);
@@ -130,13 +148,12 @@ pub async fn import(
         files: &report.files,
         counts: &report.counts,
     };
-    imports::record(&mut tx, &new).await?;
-    let written = write_questions(&mut tx, exam.id, &validated.questions, &validated.cases, now, Some(id)).await?;
+    imports::record(&mut *tx, &new).await?;
+    let written = write_questions(tx, exam.id, &validated.questions, &validated.cases, now, Some(id)).await?;
     report.counts.added = written.added;
     report.counts.changed = written.changed;
     report.counts.unchanged = written.unchanged;
-    imports::set_counts(&mut tx, id, &report.counts).await?;
-    tx.commit().await?;
+    imports::set_counts(&mut *tx, id, &report.counts).await?;
     report.import_id = Some(id);
     Ok(report)
 }

@@ -105,14 +105,18 @@ pub enum ImportOutcome {
 pub async fn import(app: &App, actor: &Actor, id: Uuid) -> Result<ImportOutcome> {
     let upload = own(app, actor, id).await?;
     let options = options_from(&upload.options);
-    let report = imports::import(app, actor, &upload.exam_slug, &upload.files, &options).await?;
+    let mut tx = app.db.begin().await?;
+    // The upload is taken in the import's own transaction: a second press
+    // of Import waits on this row, then finds it gone, so an upload is
+    // imported once. On errors the transaction rolls back and keeps it.
+    if !uploads::delete(&mut *tx, id).await? {
+        return Err(Error::NotFound);
+    }
+    let report = imports::import_in(app, &mut tx, actor, &upload.exam_slug, &upload.files, &options).await?;
     if report.import_id.is_none() {
         return Ok(ImportOutcome::HasErrors);
     }
-    // After the import's own transaction: should this delete fail, the
-    // upload lingers until it expires, and importing it again changes
-    // nothing.
-    uploads::delete(&app.db, id).await?;
+    tx.commit().await?;
     Ok(ImportOutcome::Imported(report))
 }
 

@@ -229,6 +229,21 @@ async fn an_instructor_changes_only_their_own_exams_and_an_admin_every_exam() {
 }
 
 #[tokio::test]
+async fn an_upload_pressed_import_on_twice_at_once_is_imported_once() {
+    let app = TestApp::spawn().await;
+    let ines = app.new_browser_as("instructor", "ines@example.org").await;
+    app.give_exam("mla-c01", "ines@example.org").await;
+    let (id, _) = preview(&ines, "bank.gift", FIXED).await;
+    let path = format!("/instructor/uploads/{id}/import");
+    let (first, second) = tokio::join!(ines.post_form(&path, &[]), ines.post_form(&path, &[]));
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::NOT_FOUND]);
+    assert_eq!(count(&app, "SELECT count(*) FROM imports").await, 1);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0);
+}
+
+#[tokio::test]
 async fn an_expired_upload_is_gone_after_the_sweep() {
     let app = TestApp::spawn().await;
     let ines = app.new_browser_as("instructor", "ines@example.org").await;
