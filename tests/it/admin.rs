@@ -138,3 +138,30 @@ async fn an_admin_cannot_demote_or_disable_themselves_but_may_another_admin() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(ada.get_text(location(&response)).await.contains("Ines Instructor is now a learner."));
 }
+
+#[tokio::test]
+async fn a_long_list_comes_a_page_at_a_time_and_a_change_keeps_the_search_and_page() {
+    let app = TestApp::spawn().await;
+    let ada = app.new_browser_as("admin", "ada@example.org").await;
+    // Thirty learners straight into the table: hashing thirty passwords
+    // would only slow the test.
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, role, created_at)
+         SELECT gen_random_uuid(), format('pupil%s@example.org', lpad(n::text, 2, '0')), format('Pupil %s', n),
+                'x', 'learner', now()
+         FROM generate_series(1, 30) AS n",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let first = ada.get_text("/admin/users?q=pupil").await;
+    assert!(first.contains("pupil01@example.org") && !first.contains("pupil26@example.org"), "{first}");
+    assert!(first.contains("href=\"?q=pupil&#38;page=2\""), "the pager keeps the search: {first}");
+    let second = ada.get_text("/admin/users?q=pupil&page=2").await;
+    assert!(second.contains("pupil26@example.org") && !second.contains("pupil01@example.org"), "{second}");
+    assert!(second.contains("name=\"page\" value=\"2\""), "its forms carry the page");
+
+    let id = id_of(&app, "pupil27@example.org").await;
+    let response = ada.post_form(&format!("/admin/users/{id}/disable"), &[("q", "pupil"), ("page", "2")]).await;
+    assert_eq!(location(&response), format!("/admin/users?q=pupil&page=2&done=disabled&user={id}"));
+}
