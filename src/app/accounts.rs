@@ -72,6 +72,9 @@ pub enum LoginOutcome {
     },
     /// The email is unknown or the password wrong; which, is not said.
     Refused,
+    /// The password is right but an admin has disabled the account. Told
+    /// only after a correct password, so it leaks nothing to a guesser.
+    Disabled,
     /// Too many failures: no password is checked until the lock ends.
     Locked {
         who: Throttled,
@@ -129,6 +132,9 @@ pub async fn log_in(app: &App, login: Login<'_>) -> Result<LoginOutcome> {
     let Some(credentials) = credentials.filter(|_| verified) else { return Ok(LoginOutcome::Refused) };
     throttle::clear(&app.db, &account_key).await?;
     throttle::give_back(&app.db, &address_key).await?;
+    if credentials.disabled {
+        return Ok(LoginOutcome::Disabled);
+    }
     let token = new_session(app, credentials.user.id, login.replacing).await?;
     Ok(LoginOutcome::LoggedIn { user: credentials.user, token })
 }

@@ -16,6 +16,7 @@ pub mod misses;
 pub mod progress;
 pub mod reports;
 pub mod uploads;
+pub mod users;
 pub mod versions;
 
 use std::sync::Arc;

@@ -42,7 +42,9 @@ pub async fn find(
     let row = sqlx::query!(
         r#"SELECT u.id, u.email, u.display_name, u.role, u.text_size, u.high_contrast, s.last_seen_at
            FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"#,
+           WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3
+             -- Disabling deletes the sessions too; this holds even if one slipped by.
+             AND u.disabled_at IS NULL"#,
         hash_token(token),
         now - limits.idle,
         now - limits.absolute

@@ -94,13 +94,14 @@ pub async fn revoke_all(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<u
 
 /// The user a presented token belongs to. Its last use is recorded in the
 /// same statement, but at most once a minute: a script polling every second
-/// should not write a row every second.
+/// should not write a row every second. A disabled account's tokens are
+/// deleted when it is disabled, and refused here as well.
 pub async fn find_user(db: impl PgExecutor<'_>, token: &str, now: OffsetDateTime) -> sqlx::Result<Option<User>> {
     let row = sqlx::query!(
         r#"WITH found AS (
                SELECT t.id AS token_id, t.last_used_at, u.id, u.email, u.display_name, u.role
                FROM api_tokens t JOIN users u ON u.id = t.user_id
-               WHERE t.token_hash = $1
+               WHERE t.token_hash = $1 AND u.disabled_at IS NULL
            ), touched AS (
                UPDATE api_tokens t SET last_used_at = $2
                FROM found f

@@ -1,6 +1,7 @@
 //! The HTTP face: one module per area, each with its `router()`, merged
 //! here with the layers every request passes through.
 
+mod admin;
 pub mod api;
 pub mod assets;
 pub mod attempts;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(progress::router())
         .merge(instructor::router())
+        .merge(admin::router())
         .merge(api::router())
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn(attempts::retry::keep_unsaved_answers));

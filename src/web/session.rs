@@ -100,6 +100,10 @@ impl Chrome {
     pub fn is_instructor(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role >= Role::Instructor)
     }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Chrome {

@@ -1,8 +1,10 @@
 //! Integration tests: the real router on a real port against a real
 //! PostgreSQL, a fresh database per test.
 
+mod access;
 mod accommodations;
 mod accounts;
+mod admin;
 mod api;
 mod bank;
 mod browser;

@@ -92,6 +92,9 @@ pub(super) async fn log_in(
     let (status, error) = match accounts::log_in(&state, login).await? {
         LoginOutcome::LoggedIn { token, .. } => return redirect_with_session(&state, token, &next),
         LoginOutcome::Refused => (StatusCode::UNAUTHORIZED, "Email or password is incorrect.".to_string()),
+        LoginOutcome::Disabled => {
+            (StatusCode::FORBIDDEN, "This account is disabled. Ask an administrator.".to_string())
+        }
         LoginOutcome::Locked { who, minutes } => (StatusCode::TOO_MANY_REQUESTS, login_locked(who, minutes)),
     };
     let page = LoginPage {

@@ -1,5 +1,5 @@
 //! Accounts on the web: log in and out, register, the account page with
-//! its password change and API tokens; and the role guard.
+//! its password change and API tokens; and the role guards.
 
 mod account;
 mod login;
@@ -38,6 +38,18 @@ pub async fn require_instructor(
 ) -> Result<Response> {
     if session.user.role < Role::Instructor {
         return Err(AppError::Forbidden("This page is for instructors.".into()));
+    }
+    Ok(next.run(req).await)
+}
+
+/// Routes behind this layer are for admins only.
+pub async fn require_admin(
+    CurrentUser(session): CurrentUser,
+    req: Request,
+    next: middleware::Next,
+) -> Result<Response> {
+    if session.user.role < Role::Admin {
+        return Err(AppError::Forbidden("This page is for admins.".into()));
     }
     Ok(next.run(req).await)
 }

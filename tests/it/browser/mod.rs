@@ -18,6 +18,7 @@ mod web;
 
 mod accessibility;
 mod accommodations;
+mod admin;
 mod autosave;
 mod confidence;
 mod exam_screen;
