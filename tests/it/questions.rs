@@ -224,7 +224,7 @@ async fn search_and_each_filter_narrow_the_list() {
     let of_multiple = list("kind=multiple").await;
     assert!(of_multiple.contains(&multiple) && !of_multiple.contains(&single));
     let (key, tag, _) = lone_question(&app).await;
-    assert_eq!(list(&format!("tag={tag}")).await, [key.clone()]);
+    assert_eq!(list(&format!("tag={tag}")).await, [key]);
     let (hard, easy) = (
         pick("SELECT q.key FROM questions q JOIN question_versions v ON v.id = q.current_version WHERE v.content->'question'->>'difficulty' = 'hard' ORDER BY q.key LIMIT 1").await,
         pick("SELECT q.key FROM questions q JOIN question_versions v ON v.id = q.current_version WHERE v.content->'question'->>'difficulty' = 'easy' ORDER BY q.key LIMIT 1").await,
@@ -249,11 +249,11 @@ async fn search_and_each_filter_narrow_the_list() {
         .execute(&app.db)
         .await
         .unwrap();
-    assert_eq!(list(&format!("upload={import}")).await, [d1.clone()]);
+    assert_eq!(list(&format!("upload={import}")).await, [d1]);
 
     ines.post_form(&format!("{}/retire", url(&d2)), &[]).await;
     assert!(!list("domain=D2").await.contains(&d2), "live questions only, by default");
-    assert_eq!(list(&format!("state=retired&q={d2}")).await, [d2.clone()]);
+    assert_eq!(list(&format!("state=retired&q={d2}")).await, std::slice::from_ref(&d2));
     assert!(list(&format!("state=all&q={d2}")).await.contains(&d2));
     assert!(
         ines.get_text(&format!("/instructor/exams/mla-c01/questions?state=retired&q={d2}")).await.contains("Retired")
