@@ -144,28 +144,29 @@ pub enum EditOutcome {
     /// Stored as this new version number.
     Saved(i32),
     /// The text says what the current version says: nothing stored.
-    Unchanged,
+    Unchanged(Box<VersionContent>),
     /// Nothing stored; each problem has its line.
     Invalid(Vec<Problem>),
 }
 
 /// Checks edited text and, when it is valid and changed, stores it as the
 /// question's next version by `actor`, in one transaction. Attempts keep
-/// the versions they drew.
-pub async fn save(app: &App, actor: &Actor, slug: &str, key: &str, text: &str) -> Result<EditOutcome> {
+/// the versions they drew. The exam comes back for the page.
+pub async fn save(app: &App, actor: &Actor, slug: &str, key: &str, text: &str) -> Result<(Exam, EditOutcome)> {
     let exam = exams::editable(app, actor, slug).await?;
     let question = questions::by_key(&app.db, exam.id, key).await?.ok_or(Error::NotFound)?;
     let content = match check(&exam, key, text) {
         Ok(content) => content,
-        Err(problems) => return Ok(EditOutcome::Invalid(problems)),
+        Err(problems) => return Ok((exam, EditOutcome::Invalid(problems))),
     };
     let mut tx = app.db.begin().await?;
     let written = questions::write_version(&mut tx, question.id, &content, &actor.name, app.clock.now()).await?;
     tx.commit().await?;
-    Ok(match written {
+    let outcome = match written {
         Written::Version(n) => EditOutcome::Saved(n),
-        Written::Unchanged => EditOutcome::Unchanged,
-    })
+        Written::Unchanged => EditOutcome::Unchanged(Box::new(content)),
+    };
+    Ok((exam, outcome))
 }
 
 /// Checks edited text for a preview; stores nothing.

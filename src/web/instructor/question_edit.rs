@@ -105,16 +105,15 @@ pub async fn save_question(
     let text = form.text.replace("\r\n", "\n");
     let url = question_url(&slug, &key);
     if form.action == "save" {
-        match questions::save(&state, &actor, &slug, &key, &text).await? {
-            EditOutcome::Saved(n) => return Ok(Redirect::to(&format!("{url}?saved={n}")).into_response()),
-            EditOutcome::Unchanged => {
-                let (exam, checked) = questions::preview(&state, &actor, &slug, &key, &text).await?;
+        let (exam, outcome) = questions::save(&state, &actor, &slug, &key, &text).await?;
+        return match outcome {
+            EditOutcome::Saved(n) => Ok(Redirect::to(&format!("{url}?saved={n}")).into_response()),
+            EditOutcome::Unchanged(content) => {
                 let notice = Some("Nothing was saved: the text is the same as the current version.".into());
-                let page = page(chrome, exam.blueprint, key, url, text, Some(Rendered::of(checked)), None, notice);
-                return Ok(Html(page.render()?).into_response());
+                let page = page(chrome, exam.blueprint, key, url, text, Some(Rendered::of(Ok(*content))), None, notice);
+                Ok(Html(page.render()?).into_response())
             }
             EditOutcome::Invalid(problems) => {
-                let (exam, _) = questions::preview(&state, &actor, &slug, &key, &text).await?;
                 let error = Some(format!(
                     "Nothing was saved: the text has {} {}, listed below with their lines.",
                     problems.len(),
@@ -122,9 +121,9 @@ pub async fn save_question(
                 ));
                 let preview = Some(Rendered { item: None, problems });
                 let page = page(chrome, exam.blueprint, key, url, text, preview, error, None);
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
             }
-        }
+        };
     }
     let (exam, checked) = questions::preview(&state, &actor, &slug, &key, &text).await?;
     let page = page(chrome, exam.blueprint, key, url, text, Some(Rendered::of(checked)), None, None);
