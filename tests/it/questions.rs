@@ -116,6 +116,36 @@ async fn editing_a_question_makes_version_2_and_a_finished_review_keeps_the_old_
 }
 
 #[tokio::test]
+async fn a_case_study_question_is_edited_with_its_case() {
+    let app = TestApp::spawn().await;
+    let ines = owner(&app).await;
+    let (key, content): (String, Json<VersionContent>) = sqlx::query_as(
+        "SELECT q.key, v.content FROM questions q JOIN question_versions v ON v.id = q.current_version
+         WHERE q.case_key IS NOT NULL ORDER BY q.key LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("a case-study question");
+    let case = content.0.case.clone().expect("its case");
+    let edit = ines.get_text(&format!("{}/edit", url(&key))).await;
+    assert!(edit.contains(&format!("## Case study {}", case.id)), "the text carries its case");
+
+    let text = markdown_of(&content.0).unwrap();
+    let edited = text.replacen(&content.0.question.explanation, "CASE-EDIT-MARKER explained.", 1);
+    let saved = ines.post_form(&format!("{}/edit", url(&key)), &[("text", &edited), ("action", "save")]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{:?}", saved.text().await);
+    assert_eq!(versions(&app, &key).await, (2, 2));
+    let kept: Json<VersionContent> = sqlx::query_scalar(
+        "SELECT v.content FROM questions q JOIN question_versions v ON v.id = q.current_version WHERE q.key = $1",
+    )
+    .bind(&key)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(kept.0.case, Some(case), "the new version keeps its case");
+}
+
+#[tokio::test]
 async fn a_preview_of_hostile_text_holds_no_script_and_no_event_handler() {
     let app = TestApp::spawn().await;
     let ines = owner(&app).await;

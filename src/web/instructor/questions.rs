@@ -220,7 +220,12 @@ pub async fn show_question(
     let to = query.to.parse().ok().filter(|n| detail.version(*n).is_some()).unwrap_or(current);
     let from = query.from.parse().ok().filter(|n| detail.version(*n).is_some()).unwrap_or((to - 1).max(1));
     let diff = compare(&detail, from, to);
-    let notice = query.saved.parse::<i32>().ok().map(|n| format!("Saved as version {n}."));
+    let notice = query
+        .saved
+        .parse::<i32>()
+        .ok()
+        .filter(|n| detail.version(*n).is_some())
+        .map(|n| format!("Saved as version {n}."));
     let versions = detail
         .versions
         .iter()
