@@ -62,3 +62,23 @@ async fn the_question_pages_pass_every_layout_and_the_preview_follows_the_typing
     })
     .await;
 }
+
+#[tokio::test]
+async fn without_javascript_the_preview_button_renders_the_text_and_keeps_it() {
+    let app = TestApp::spawn().await;
+    let web = Web::launch(&app, false).await;
+    log_in_as_owner(&app, &web).await;
+    let key: String = sqlx::query_scalar("SELECT key FROM questions WHERE case_key IS NULL ORDER BY key LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .expect("a question");
+    web.goto(&format!("/instructor/exams/mla-c01/questions/{key}/edit")).await;
+    web.find("#text").await.send_keys(" NOJS-MARKER").await.expect("typing");
+    web.click("button[name=action][value=preview]").await;
+    web.wait_for("the rendered preview", async || {
+        web.try_text("#question-preview").await.filter(|t| t.contains("NOJS-MARKER")).map(|_| ())
+    })
+    .await;
+    let kept = web.prop_of(&web.find("#text").await, "value").await.unwrap_or_default();
+    assert!(kept.trim_end().ends_with("NOJS-MARKER"), "the typed text is kept");
+}
