@@ -14,6 +14,7 @@ pub mod imports;
 pub mod item_facts;
 pub mod misses;
 pub mod progress;
+pub mod questions;
 pub mod reports;
 pub mod uploads;
 pub mod users;

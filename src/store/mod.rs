@@ -6,6 +6,7 @@ pub mod exams;
 pub mod imports;
 pub mod misses;
 pub mod progress;
+pub mod questions;
 pub mod reports;
 pub mod sessions;
 pub mod throttle;

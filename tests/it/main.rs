@@ -21,5 +21,6 @@ mod instructor;
 mod notes;
 mod openapi;
 mod progress;
+mod questions;
 mod resilience;
 mod web_basics;

@@ -73,9 +73,13 @@ pub async fn show_exam(
 pub struct ExportQuery {
     #[serde(default)]
     format: String,
+    /// One question set (the file its questions came from); the whole
+    /// exam without it.
+    set: Option<String>,
 }
 
-/// The exam's current questions as a file in a writable format.
+/// The exam's current questions (or one question set's) as a file in a
+/// writable format.
 pub async fn export_questions(
     State(state): State<AppState>,
     Editor(actor): Editor,
@@ -83,5 +87,6 @@ pub async fn export_questions(
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
     let format = writable_format(&query.format)?;
-    export_download(&state, &actor, &slug, format, None).await
+    let set = query.set.as_deref().filter(|s| !s.is_empty());
+    export_download(&state, &actor, &slug, format, set).await
 }

@@ -5,6 +5,8 @@
 
 mod diff;
 mod exams;
+mod question_edit;
+mod questions;
 mod uploads;
 
 use axum::Router;
@@ -27,5 +29,16 @@ pub fn router() -> Router<AppState> {
         .route(UPLOAD_ROUTE, post(uploads::hold_upload).layer(DefaultBodyLimit::disable()))
         .route("/instructor/uploads/{id}", get(uploads::show_preview))
         .route("/instructor/uploads/{id}/import", post(uploads::import_upload))
+        // An exam's questions: the list, one question, retire and restore,
+        // and editing with its preview.
+        .route("/instructor/exams/{slug}/questions", get(questions::list_questions))
+        .route("/instructor/exams/{slug}/questions/{key}", get(questions::show_question))
+        .route("/instructor/exams/{slug}/questions/{key}/retire", post(questions::retire_question))
+        .route("/instructor/exams/{slug}/questions/{key}/restore", post(questions::restore_question))
+        .route(
+            "/instructor/exams/{slug}/questions/{key}/edit",
+            get(question_edit::edit_question).post(question_edit::save_question),
+        )
+        .route("/instructor/exams/{slug}/questions/{key}/preview", post(question_edit::preview_question))
         .route_layer(middleware::from_fn(require_instructor))
 }

@@ -27,4 +27,5 @@ mod mouse_and_keyboard;
 mod notes;
 mod phone;
 mod progress;
+mod questions;
 mod without_javascript;
