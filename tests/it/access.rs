@@ -20,6 +20,13 @@ const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("POST", "/instructor/exams/mla-c01/uploads"),
     ("GET", "/instructor/uploads/{id}"),
     ("POST", "/instructor/uploads/{id}/import"),
+    ("GET", "/instructor/exams/mla-c01/questions"),
+    ("GET", "/instructor/exams/mla-c01/questions/q1"),
+    ("POST", "/instructor/exams/mla-c01/questions/q1/retire"),
+    ("POST", "/instructor/exams/mla-c01/questions/q1/restore"),
+    ("GET", "/instructor/exams/mla-c01/questions/q1/edit"),
+    ("POST", "/instructor/exams/mla-c01/questions/q1/edit"),
+    ("POST", "/instructor/exams/mla-c01/questions/q1/preview"),
 ];
 
 /// The instructors' JSON API.

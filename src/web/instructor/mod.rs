@@ -14,9 +14,15 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
+use uuid::Uuid;
+
 use super::AppState;
+use super::attempts::view::ItemView;
 use super::auth::require_instructor;
 use super::limit::UPLOAD_ROUTE;
+use crate::app::versions::RenderedVersion;
+use crate::exam::{Mode, VersionContent, Visibility};
+use crate::store::attempts::Item;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,4 +47,27 @@ pub fn router() -> Router<AppState> {
         )
         .route("/instructor/exams/{slug}/questions/{key}/preview", post(question_edit::preview_question))
         .route_layer(middleware::from_fn(require_instructor))
+}
+
+/// A version as a learner sees it in the exam once it is final: the
+/// options in file order, the key, rationales and explanation shown.
+pub(super) fn learner_view(content: VersionContent, position: i32) -> ItemView {
+    let domain = content.question.domain.clone();
+    let rendered = RenderedVersion::new(content);
+    let item = Item {
+        position,
+        version_id: Uuid::nil(),
+        domain,
+        scored: true,
+        option_order: (0..rendered.choices.len() as i32).collect(),
+        response: None,
+        answered: false,
+        flagged: false,
+        struck: Vec::new(),
+        seq: 0,
+        checked: true,
+        correct: None,
+        confidence: None,
+    };
+    ItemView::new(&item, &rendered, Visibility::of(Mode::Exam, true, true), false)
 }

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::questions::{learner_view, question_url};
+use super::learner_view;
+use super::questions::question_url;
 use crate::app::questions::{self, EditOutcome};
 use crate::content::formats::Problem;
 use crate::exam::kind::Kind;
@@ -30,7 +31,7 @@ struct Rendered {
 impl Rendered {
     fn of(checked: Result<VersionContent, Vec<Problem>>) -> Rendered {
         match checked {
-            Ok(content) => Rendered { item: Some(learner_view(content)), problems: Vec::new() },
+            Ok(content) => Rendered { item: Some(learner_view(content, 1)), problems: Vec::new() },
             Err(problems) => Rendered { item: None, problems },
         }
     }

@@ -8,15 +8,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::diff::{self, Mark};
+use super::learner_view;
 use crate::app::questions::{self, Detail};
-use crate::app::versions::RenderedVersion;
 use crate::content::formats::Format;
 use crate::exam::kind::Kind;
-use crate::exam::{Blueprint, Mode, VersionContent, Visibility};
-use crate::store::attempts::Item;
+use crate::exam::{Blueprint, VersionContent};
 use crate::store::imports::ImportRecord;
 use crate::store::questions::{Filter, Listed};
 use crate::web::attempts::view::ItemView;
@@ -27,29 +25,6 @@ use crate::web::{AppState, Result};
 
 /// Questions a page of the list holds.
 const PER_PAGE: usize = 50;
-
-/// A version as a learner sees it in the exam once it is final: the
-/// options in file order, the key, rationales and explanation shown.
-pub(super) fn learner_view(content: VersionContent) -> ItemView {
-    let domain = content.question.domain.clone();
-    let rendered = RenderedVersion::new(content);
-    let item = Item {
-        position: 1,
-        version_id: Uuid::nil(),
-        domain,
-        scored: true,
-        option_order: (0..rendered.choices.len() as i32).collect(),
-        response: None,
-        answered: false,
-        flagged: false,
-        struck: Vec::new(),
-        seq: 0,
-        checked: true,
-        correct: None,
-        confidence: None,
-    };
-    ItemView::new(&item, &rendered, Visibility::of(Mode::Exam, true, true), false)
-}
 
 /// The list's form as typed; every field kept in the page links.
 #[derive(Debug, Default, Deserialize)]
@@ -239,7 +214,7 @@ pub async fn show_question(
     let page = QuestionPage {
         chrome,
         number: current,
-        item: learner_view(detail.current().content.clone()),
+        item: learner_view(detail.current().content.clone(), 1),
         key: detail.question.key.clone(),
         source: detail.question.source.clone(),
         retired: detail.question.retired,

@@ -10,16 +10,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
 use super::diff::{self, Mark};
+use super::learner_view;
 use crate::app::exams;
 use crate::app::exams::Actor;
 use crate::app::imports::Change;
 use crate::app::uploads::{self, ImportOutcome, Preview};
-use crate::app::versions::RenderedVersion;
 use crate::content::formats::Format;
 use crate::content::import::{FileProblem, Options};
+use crate::exam::Blueprint;
 use crate::exam::kind::Kind;
-use crate::exam::{Blueprint, Mode, Visibility};
-use crate::store::attempts::Item;
 use crate::web::attempts::view::ItemView;
 use crate::web::form::FieldErrors;
 use crate::web::session::{Chrome, Editor};
@@ -251,32 +250,14 @@ async fn render_preview(
     status: StatusCode,
 ) -> Result<Response> {
     let preview = uploads::preview(state, actor, id).await?;
-    let visibility = Visibility::of(Mode::Exam, true, true);
     let (mut new, mut changed, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
     for (n, q) in preview.questions.iter().enumerate() {
-        let rendered = RenderedVersion::new(q.content.clone());
-        let item = Item {
-            position: n as i32 + 1,
-            version_id: Uuid::nil(),
-            domain: q.row.domain.clone(),
-            scored: true,
-            // File order: the preview shows the options as written.
-            option_order: (0..rendered.choices.len() as i32).collect(),
-            response: None,
-            answered: false,
-            flagged: false,
-            struck: Vec::new(),
-            seq: 0,
-            checked: true,
-            correct: None,
-            confidence: None,
-        };
         let view = QuestionView {
             id: q.row.id.clone(),
             domain: q.row.domain.clone(),
             file: q.row.file.clone(),
             line: q.row.line,
-            item: ItemView::new(&item, &rendered, visibility, false),
+            item: learner_view(q.content.clone(), n as i32 + 1),
             diff: q.current.as_ref().map(|c| diff::lines(&text(c), &text(&q.content))).unwrap_or_default(),
         };
         match q.row.change {
