@@ -83,6 +83,21 @@ impl std::iter::Sum for Credit {
     }
 }
 
+impl CreditRule {
+    /// The rule in a sentence, for a result's facts.
+    pub fn summary(self) -> &'static str {
+        match self {
+            CreditRule::AllOrNothing => {
+                "All or nothing: a multiple-response question earns its point only with exactly its keys"
+            }
+            CreditRule::Partial => {
+                "Partial credit: a multiple-response question earns (keys chosen − wrong choices) ÷ keys of a point, \
+                 never below 0"
+            }
+        }
+    }
+}
+
 /// What a multiple-response answer chose, against its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -252,6 +267,12 @@ mod tests {
         assert_eq!(Credit::points(3).parts(), 3 * 27_720);
         assert!((Credit::from_parts(Credit::PARTS / 4).as_f64() - 0.25).abs() < 1e-12);
         assert_eq!([Credit::FULL, Credit::from_parts(5), Credit::NONE].into_iter().sum::<Credit>().parts(), 27_725);
+    }
+
+    #[test]
+    fn each_rule_says_what_it_does() {
+        assert!(CreditRule::AllOrNothing.summary().starts_with("All or nothing: "));
+        assert!(CreditRule::Partial.summary().contains("(keys chosen − wrong choices) ÷ keys"));
     }
 
     #[test]
