@@ -13,7 +13,7 @@ use crate::helpers::{TestApp, item_body, key_of, secrets_of};
 
 /// Changes one field of the bundled exam's blueprint, as the blueprint
 /// form will.
-async fn set_blueprint(app: &TestApp, field: &str, value: serde_json::Value) {
+pub(crate) async fn set_blueprint(app: &TestApp, field: &str, value: serde_json::Value) {
     sqlx::query("UPDATE exams SET blueprint = jsonb_set(blueprint, $1, $2) WHERE slug = 'mla-c01'")
         .bind(vec![field.to_string()])
         .bind(value)

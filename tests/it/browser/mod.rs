@@ -20,6 +20,7 @@ mod accessibility;
 mod accommodations;
 mod autosave;
 mod confidence;
+mod credit;
 mod exam_screen;
 mod instructor;
 mod mouse_and_keyboard;
