@@ -207,6 +207,7 @@ mod tests {
     fn a_choice_sent_twice_counts_once() {
         assert_eq!(partial(Some(&chose(&[0, 0, 0]))), Credit::from_parts(9240));
         assert_eq!(partial(Some(&chose(&[0, 1, 1]))), Credit::NONE);
+        assert_eq!(partial(Some(&chose(&[0, 1, 0]))), Credit::NONE, "unsorted: one key, one wrong");
     }
 
     #[test]
