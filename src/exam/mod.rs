@@ -4,6 +4,7 @@
 //! attempt flows and what the learner may see lives in [`mode`]. Scoring and
 //! the blueprint draw are plain functions on plain data.
 
+pub mod credit;
 pub mod display;
 pub mod draw;
 pub mod extra_time;
@@ -68,7 +69,7 @@ pub enum CreditRule {
     /// Every key chosen and nothing else, or no credit: as on the real exam.
     #[default]
     AllOrNothing,
-    /// Part of the point for a partly right answer (see `scoring`).
+    /// Part of the point for a partly right answer: see [`credit`].
     Partial,
 }
 

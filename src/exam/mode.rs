@@ -94,8 +94,10 @@ impl FinishReason {
 /// templates and the API alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Visibility {
-    /// The key, the explanation and the option rationales.
+    /// The verdict and the key.
     pub feedback: bool,
+    /// With the feedback, the explanation and the option rationales.
+    pub explanation: bool,
     /// Which domain the item belongs to (hidden while a mock runs, as on
     /// the real exam).
     pub domain: bool,
@@ -106,9 +108,25 @@ pub struct Visibility {
 impl Visibility {
     /// `finished`: the attempt was submitted or expired.
     /// `checked`: in a feedback-at-once mode, the learner checked this item.
+    /// The explanation comes with the feedback.
     pub fn of(mode: Mode, finished: bool, checked: bool) -> Self {
         let final_item = finished || (mode.immediate_feedback() && checked);
-        Self { feedback: final_item, domain: finished || mode != Mode::Exam, editable: !final_item }
+        Self {
+            feedback: final_item,
+            explanation: final_item,
+            domain: finished || mode != Mode::Exam,
+            editable: !final_item,
+        }
+    }
+
+    /// As [`Visibility::of`], for an attempt on a blueprint that may keep
+    /// explanations out of practice (`explanations_in_practice` false): a
+    /// practice, drill or review attempt then shows the verdict and the key
+    /// but never the explanation or the rationales, during or after it. A
+    /// mock exam's result always explains.
+    pub fn of_attempt(mode: Mode, finished: bool, checked: bool, explanations_in_practice: bool) -> Self {
+        let v = Self::of(mode, finished, checked);
+        Self { explanation: v.feedback && (mode == Mode::Exam || explanations_in_practice), ..v }
     }
 }
 
@@ -151,6 +169,29 @@ mod tests {
             assert_eq!(FinishReason::parse(r.as_str()), Some(r));
         }
         assert_eq!(FinishReason::parse("graded"), None);
+    }
+
+    #[test]
+    fn the_explanation_comes_with_the_feedback_unless_practice_keeps_it_out() {
+        for mode in Mode::ALL {
+            for (finished, checked) in [(false, false), (false, true), (true, false), (true, true)] {
+                let shown = Visibility::of_attempt(mode, finished, checked, true);
+                assert_eq!(shown, Visibility::of(mode, finished, checked), "{mode:?} {finished} {checked}");
+                assert_eq!(shown.explanation, shown.feedback);
+                let kept_out = Visibility::of_attempt(mode, finished, checked, false);
+                assert_eq!(kept_out.feedback, shown.feedback, "the verdict and key are shown alike");
+                assert_eq!((kept_out.domain, kept_out.editable), (shown.domain, shown.editable));
+            }
+        }
+        for mode in [Mode::Practice, Mode::Drill, Mode::Review] {
+            let checked = Visibility::of_attempt(mode, false, true, false);
+            assert!(checked.feedback && !checked.explanation, "{mode:?}: the key without the explanation");
+            let result = Visibility::of_attempt(mode, true, true, false);
+            assert!(result.feedback && !result.explanation, "{mode:?}: nor in its result");
+        }
+        let mock = Visibility::of_attempt(Mode::Exam, true, true, false);
+        assert!(mock.feedback && mock.explanation, "a mock's result explains as before");
+        assert!(!Visibility::of_attempt(Mode::Exam, false, true, true).explanation, "not while it runs");
     }
 
     #[test]

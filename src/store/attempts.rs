@@ -9,6 +9,7 @@ use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::exam::credit;
 use crate::exam::scoring::{self, Score};
 use crate::exam::{Blueprint, ExtraTime, FinishReason, Mode, Response, VersionContent};
 use crate::progress::Confidence;
@@ -350,11 +351,17 @@ pub async fn finish(
     )
     .fetch_all(&mut *tx)
     .await?;
+    // The attempt's own blueprint decides the credit rule: the exam's may
+    // have changed since it started. An item is `correct` only when fully
+    // right; a partial credit lives in the score alone.
+    let rule = row.blueprint.0.credit;
     let correct: Vec<bool> =
         items.iter().map(|i| i.content.0.question.body.is_correct(i.response.as_ref().map(|r| &r.0))).collect();
-    let score = scoring::score(
+    let score = scoring::score_credits(
         &row.blueprint.0,
-        items.iter().zip(&correct).filter(|(i, _)| i.scored).map(|(i, c)| (i.domain.as_str(), *c)),
+        items.iter().filter(|i| i.scored).map(|i| {
+            (i.domain.as_str(), credit::credit(rule, &i.content.0.question.body, i.response.as_ref().map(|r| &r.0)))
+        }),
     );
     let positions: Vec<i32> = items.iter().map(|i| i.position).collect();
     sqlx::query!(

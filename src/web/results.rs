@@ -18,9 +18,10 @@ use super::reports::ItemReports;
 use super::session::{Chrome, CurrentUser};
 use super::{AppError, AppState, Result};
 use crate::app::attempts::{self, AttemptResult, ResultOutcome};
+use crate::exam::credit;
 use crate::exam::kind::Kind;
 use crate::exam::scoring::{DomainScore, Score};
-use crate::exam::{ExtraTime, FinishReason, Visibility};
+use crate::exam::{CreditRule, ExtraTime, FinishReason, Visibility};
 use crate::progress::Confidence;
 use crate::progress::confidence::ConfidenceGroups;
 use crate::store::attempts::Item;
@@ -126,6 +127,8 @@ pub struct GroupRow {
 pub struct DomainBar {
     pub score: DomainScore,
     pub percent: u32,
+    /// The credit earned, in points ("10", or "10.33" under partial credit).
+    pub earned: String,
 }
 
 #[derive(Template)]
@@ -136,6 +139,10 @@ struct ResultPage {
     exam_title: String,
     mode_label: &'static str,
     score: Score,
+    /// The credit rule the attempt was scored by (its own blueprint's).
+    credit_rule: &'static str,
+    /// Under partial credit, the points earned of the scored items.
+    points: Option<String>,
     /// Whether the scaled score and verdict are shown: see the rule.
     estimate: bool,
     estimate_rule: &'static str,
@@ -201,7 +208,7 @@ async fn show_result(
     let AttemptResult { attempt, score, items, versions, confidence } = *result;
     let show = filter.show.unwrap_or_default();
     let domain = filter.domain.unwrap_or_default();
-    let visibility = Visibility::of(attempt.mode, true, true);
+    let visibility = Visibility::of_attempt(attempt.mode, true, true, attempt.blueprint.explanations_in_practice);
     let matching: Vec<&Item> = items
         .iter()
         .filter(|i| match show.as_str() {
@@ -237,7 +244,12 @@ async fn show_result(
     let views: Vec<ItemView> = matching[paging.start..paging.end]
         .iter()
         .filter_map(|i| {
-            versions.get(&i.version_id).map(|v| ItemView::new(i, v, visibility, attempt.offers_confidence()))
+            versions.get(&i.version_id).map(|v| {
+                let mut view = ItemView::new(i, v, visibility, attempt.offers_confidence());
+                view.credit_note =
+                    credit::partial_note(attempt.blueprint.credit, &v.content.question.body, i.response.as_ref());
+                view
+            })
         })
         .collect();
     let user = session.user.id.0;
@@ -250,6 +262,8 @@ async fn show_result(
         attempt_id: id,
         exam_title: b.title.clone(),
         mode_label: attempt.mode.label(),
+        credit_rule: b.credit.summary(),
+        points: (b.credit == CreditRule::Partial).then(|| score.earned().to_points_text()),
         weighted: format!("{:.1}", score.weighted_percent),
         estimate: score.supports_estimate(attempt.mode),
         estimate_rule: crate::exam::scoring::ESTIMATE_RULE,
@@ -260,7 +274,11 @@ async fn show_result(
             .domains
             .iter()
             .filter(|d| d.total > 0)
-            .map(|d| DomainBar { score: d.clone(), percent: d.percent().round() as u32 })
+            .map(|d| DomainBar {
+                score: d.clone(),
+                percent: d.percent().round() as u32,
+                earned: d.earned().to_points_text(),
+            })
             .collect(),
         score,
         time_used: super::format::duration(attempt.finished_at.unwrap_or(attempt.started_at) - attempt.started_at),

@@ -10,6 +10,7 @@ mod bank;
 mod browser;
 mod confidence;
 mod content_load;
+mod credit;
 mod exam_day;
 mod exam_flow;
 mod fuzz;

@@ -124,7 +124,8 @@ pub async fn show_attempt(
 /// One item as the learner may see it.
 ///
 /// The key, explanation and rationales appear only once the mode allows them: in a mock exam after it is
-/// finished, in practice after the item is checked.
+/// finished, in practice after the item is checked (there without the explanation and rationales when the
+/// exam keeps them out of practice).
 #[utoipa::path(
     get,
     path = "/api/v1/attempts/{id}/items/{n}",
@@ -149,7 +150,12 @@ pub async fn show_item(
     let (attempt, item, version) = attempts::open_item(&state, user.id.0, id, n).await?;
     // Unlike the page, a finished attempt's item is shown (with its
     // feedback) rather than redirected: a client may read it either way.
-    let visibility = Visibility::of(attempt.mode, attempt.is_finished(), item.checked);
+    let visibility = Visibility::of_attempt(
+        attempt.mode,
+        attempt.is_finished(),
+        item.checked,
+        attempt.blueprint.explanations_in_practice,
+    );
     Ok(Json(ItemJson::new(ItemView::new(&item, &version, visibility, attempt.offers_confidence()), item.seq + 1)))
 }
 

@@ -47,7 +47,8 @@ pub async fn result_of(state: &AppState, id: Uuid, user: Uuid) -> ApiResult<Resu
         )
         .into());
     };
-    let visibility = Visibility::of(result.attempt.mode, true, true);
+    let visibility =
+        Visibility::of_attempt(result.attempt.mode, true, true, result.attempt.blueprint.explanations_in_practice);
     let mut views = Vec::with_capacity(result.items.len());
     for item in &result.items {
         let version = result.version(item)?;

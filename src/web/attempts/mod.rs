@@ -101,7 +101,8 @@ async fn render_item(
     }
     let item = items.iter().find(|i| i.position == n).ok_or(AppError::NotFound)?;
     let version = attempts::version_of(app, item).await?;
-    let visibility = Visibility::of(attempt.mode, false, item.checked);
+    let visibility =
+        Visibility::of_attempt(attempt.mode, false, item.checked, attempt.blueprint.explanations_in_practice);
     let reports = if visibility.feedback { Some(ItemReports::for_item(app, user, id, n, notice).await?) } else { None };
     let now = app.clock.now();
     let page = ItemPage {

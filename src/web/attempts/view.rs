@@ -105,6 +105,9 @@ pub struct ItemView {
     pub offers_confidence: bool,
     /// How sure the learner said they were; None when not marked.
     pub confidence: Option<Confidence>,
+    /// In a result under partial credit, how a partly right answer was
+    /// credited ("2 of 3 keys, 1 wrong: 0.33 of a point").
+    pub credit_note: Option<String>,
 }
 
 impl ChoiceView {
@@ -150,6 +153,7 @@ impl ItemView {
             _ => false,
         };
         let feedback = visibility.feedback;
+        let explained = feedback && visibility.explanation;
         let is_matching = body.kind() == Kind::Matching;
         let choices = item
             .option_order
@@ -166,7 +170,7 @@ impl ItemView {
                     struck: item.struck.contains(&(pos as i32)),
                     rank: ranks.get(pos).copied().flatten().map(|r| r + 1),
                     keyed: feedback && keyed(c),
-                    rationale: (feedback && !is_matching).then(|| v.rationales[c].clone()),
+                    rationale: (explained && !is_matching).then(|| v.rationales[c].clone()),
                 }
             })
             .collect();
@@ -189,7 +193,7 @@ impl ItemView {
                                 let k = answers.iter().position(|a| *a == p.answer).unwrap_or(0);
                                 v.choices[k].clone()
                             }),
-                            rationale: feedback.then(|| v.rationales[i].clone()),
+                            rationale: explained.then(|| v.rationales[i].clone()),
                             right: feedback && chosen.is_some() && chosen == right_pos,
                         }
                     })
@@ -198,9 +202,10 @@ impl ItemView {
             _ => Vec::new(),
         };
         let key_order = match body {
-            Body::Ordering { .. } if feedback => (0..v.choices.len())
+            Body::Ordering { .. } if explained => (0..v.choices.len())
                 .map(|i| format!("{} <span class=\"why\">— {}</span>", v.choices[i], v.rationales[i]))
                 .collect(),
+            Body::Ordering { .. } if feedback => v.choices.clone(),
             _ => Vec::new(),
         };
         ItemView {
@@ -219,10 +224,11 @@ impl ItemView {
             scored: item.scored,
             visibility,
             correct: if feedback { Some(body.is_correct(item.response.as_ref())) } else { None },
-            explanation: feedback.then(|| v.explanation.clone()),
+            explanation: explained.then(|| v.explanation.clone()),
             key_order,
             offers_confidence,
             confidence: item.confidence,
+            credit_note: None,
         }
     }
 

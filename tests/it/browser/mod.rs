@@ -21,6 +21,7 @@ mod accommodations;
 mod admin;
 mod autosave;
 mod confidence;
+mod credit;
 mod exam_screen;
 mod instructor;
 mod mouse_and_keyboard;
