@@ -49,6 +49,10 @@ pub fn check(b: &Blueprint) -> Vec<Problem> {
             ),
         ));
     }
+    if b.slug == "new" {
+        // `/instructor/exams/new` is the page that makes an exam.
+        problems.push(problem("slug", "The slug “new” names the page that makes an exam; choose another."));
+    }
     if b.title.trim().is_empty() {
         problems.push(problem("title", "Give the exam a title."));
     }
@@ -220,6 +224,10 @@ mod tests {
         assert!(message(&b, "slug").contains("“Intro Net” may hold only lowercase letters"));
         b.slug = String::new();
         assert!(message(&b, "slug").starts_with("Give the exam a slug"));
+        b.slug = "new".into();
+        assert_eq!(fields(&b), ["slug"]);
+        b.slug = "new-1".into();
+        assert_eq!(check(&b), vec![]);
     }
 
     #[test]
