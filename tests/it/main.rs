@@ -5,6 +5,7 @@ mod accommodations;
 mod accounts;
 mod api;
 mod bank;
+mod blueprints;
 mod browser;
 mod confidence;
 mod content_load;
