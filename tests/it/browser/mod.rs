@@ -19,6 +19,7 @@ mod web;
 mod accessibility;
 mod accommodations;
 mod autosave;
+mod blueprints;
 mod confidence;
 mod exam_screen;
 mod instructor;
