@@ -168,7 +168,10 @@ pub enum PublishOutcome {
     Published,
     /// The bank holds `have` live questions of the exam's domains; a full
     /// mock draws `need`.
-    TooFewQuestions { have: u32, need: u32 },
+    TooFewQuestions {
+        have: u32,
+        need: u32,
+    },
 }
 
 /// Lets learners see exam `slug`, once its bank can fill a full mock: a

@@ -115,10 +115,8 @@ async fn the_editor_says_what_is_wrong_beside_each_field_and_keeps_what_was_type
     ] {
         assert!(page.contains(kept), "{kept} is kept: {page}");
     }
-    let none: i64 = sqlx::query_scalar("SELECT count(*) FROM exams WHERE slug = 'intro-net-2'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let none: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM exams WHERE slug = 'intro-net-2'").fetch_one(&app.db).await.unwrap();
     assert_eq!(none, 0);
 
     // A weight of 0 and a taken slug.
@@ -245,7 +243,10 @@ fn mla_edited(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     for (k, v) in overrides {
         rest.iter_mut().find(|(f, _)| f == k).expect("a field").1 = v;
     }
-    fields(&[("D1", "Data", "10"), ("D2", "Models", "40"), ("D3", "Deployment", "40"), ("D4", "Monitoring", "10")], &rest)
+    fields(
+        &[("D1", "Data", "10"), ("D2", "Models", "40"), ("D3", "Deployment", "40"), ("D4", "Monitoring", "10")],
+        &rest,
+    )
 }
 
 #[tokio::test]

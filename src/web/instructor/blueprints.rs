@@ -75,11 +75,7 @@ impl BlueprintForm {
 
     /// The form for a new exam: the defaults of the real exam.
     fn new_exam() -> Self {
-        BlueprintForm {
-            unscored_count: "0".into(),
-            explanations_in_practice: Some("on".into()),
-            ..Self::default()
-        }
+        BlueprintForm { unscored_count: "0".into(), explanations_in_practice: Some("on".into()), ..Self::default() }
     }
 
     fn from_blueprint(b: &Blueprint) -> Self {
@@ -263,8 +259,7 @@ pub async fn create_exam(
         SaveOutcome::Saved(slug) => return Ok(Redirect::to(&format!("/instructor/exams/{slug}")).into_response()),
         SaveOutcome::Invalid(found) => merge(unreadable, found),
     };
-    let page =
-        BlueprintPage { chrome, saved: None, slug_fixed: false, form, problems, preview: None, notice: None };
+    let page = BlueprintPage { chrome, saved: None, slug_fixed: false, form, problems, preview: None, notice: None };
     render(page, StatusCode::UNPROCESSABLE_ENTITY)
 }
 

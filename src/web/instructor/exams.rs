@@ -85,15 +85,8 @@ pub(super) async fn render_exam(
     let exam = exams::editable(state, actor, slug).await?;
     let imports = imports::list(state, actor, slug).await?;
     let formats = Format::ALL.into_iter().filter(|f| f.writable()).collect();
-    let page = ExamPage {
-        chrome,
-        exam: exam.blueprint,
-        published: exam.published,
-        publish_error,
-        imports,
-        formats,
-        notice,
-    };
+    let page =
+        ExamPage { chrome, exam: exam.blueprint, published: exam.published, publish_error, imports, formats, notice };
     Ok((status, Html(page.render()?)).into_response())
 }
 

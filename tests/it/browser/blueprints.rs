@@ -50,9 +50,8 @@ async fn an_instructor_creates_an_exam_by_filling_the_form() {
     web.fill("#slug", "intro-net").await;
     web.fill("#title", "Intro to Networking").await;
     web.fill("#description", "Addresses, routes and ports.").await;
-    for (row, (code, name, weight)) in [("N1", "Addressing", "50"), ("N2", "Routing", "30"), ("N3", "Transport", "20")]
-        .into_iter()
-        .enumerate()
+    for (row, (code, name, weight)) in
+        [("N1", "Addressing", "50"), ("N2", "Routing", "30"), ("N3", "Transport", "20")].into_iter().enumerate()
     {
         web.fill(&format!("#code-{row}"), code).await;
         web.fill(&format!("#name-{row}"), name).await;
