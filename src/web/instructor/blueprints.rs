@@ -347,3 +347,6 @@ pub async fn unpublish_exam(
     exams::unpublish(&state, &actor, &slug).await?;
     Ok(Redirect::to(&format!("/instructor/exams/{slug}")).into_response())
 }
+
+#[cfg(test)]
+mod tests;
