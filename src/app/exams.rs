@@ -1,12 +1,15 @@
-//! Exams as learners find them (the list, and what one exam's start page
-//! offers) and as their editors do: who may change an exam.
+//! Exams as learners find them (the published ones, and what one exam's
+//! start page offers) and as their editors do: who may change an exam,
+//! creating and editing one, and publishing it.
 
 use uuid::Uuid;
 
 use super::{App, Error, Result};
 use crate::account::Role;
+use crate::exam::Blueprint;
+use crate::exam::blueprint::{self, DrawPreview, Problem};
 use crate::store::attempts::{self, Summary};
-use crate::store::exams::{self, Exam};
+use crate::store::exams::{self, Exam, WriteError};
 use crate::store::users::User;
 
 /// Who changes exams: an account, or the command line. An instructor edits
@@ -34,8 +37,22 @@ impl Actor {
     }
 }
 
-pub async fn list(app: &App) -> Result<Vec<Exam>> {
-    Ok(exams::list(&app.db).await?)
+/// Whether `user` may see `exam`: learners see published exams only; a
+/// draft is seen by its editors, so they can try it before learners do.
+pub fn may_see(user: &User, exam: &Exam) -> bool {
+    exam.published || Actor::account(user).may_edit(exam)
+}
+
+/// The exams `user` may see and take.
+pub async fn visible(app: &App, user: &User) -> Result<Vec<Exam>> {
+    Ok(exams::list(&app.db).await?.into_iter().filter(|e| may_see(user, e)).collect())
+}
+
+/// Exam `slug` if `user` may see it; a draft is not found by anyone else,
+/// as if it did not exist yet.
+pub async fn visible_by_slug(app: &App, user: &User, slug: &str) -> Result<Exam> {
+    let exam = by_slug(app, slug).await?;
+    if may_see(user, &exam) { Ok(exam) } else { Err(Error::NotFound) }
 }
 
 /// The exams `actor` may edit: an instructor's own, every exam for an admin.
@@ -68,13 +85,113 @@ pub struct Overview {
     pub in_progress: Vec<Summary>,
 }
 
-pub async fn overview(app: &App, user: Uuid, slug: &str) -> Result<Overview> {
-    let exam = by_slug(app, slug).await?;
+pub async fn overview(app: &App, user: &User, slug: &str) -> Result<Overview> {
+    let exam = visible_by_slug(app, user, slug).await?;
     let tags = exams::tags(&app.db, exam.id).await?;
-    let in_progress = attempts::list(&app.db, user, 50)
+    let in_progress = attempts::list(&app.db, user.id.0, 50)
         .await?
         .into_iter()
         .filter(|a| a.exam_slug == slug && a.finished_at.is_none())
         .collect();
     Ok(Overview { exam, tags, in_progress })
+}
+
+/// What saving a blueprint came to: saved under its slug, or every problem
+/// with it, none saved.
+#[derive(Debug)]
+pub enum SaveOutcome {
+    Saved(String),
+    Invalid(Vec<Problem>),
+}
+
+fn slug_taken(slug: &str) -> SaveOutcome {
+    SaveOutcome::Invalid(vec![Problem {
+        field: "slug".into(),
+        message: format!("{slug} is taken by another exam; choose another slug."),
+    }])
+}
+
+/// Creates an exam from `blueprint`, owned by `actor`, as a draft.
+pub async fn create(app: &App, actor: &Actor, blueprint: &Blueprint) -> Result<SaveOutcome> {
+    let problems = blueprint::check(blueprint);
+    if !problems.is_empty() {
+        return Ok(SaveOutcome::Invalid(problems));
+    }
+    match exams::insert(&app.db, blueprint, actor.user_id, app.clock.now()).await {
+        Ok(_) => Ok(SaveOutcome::Saved(blueprint.slug.clone())),
+        Err(WriteError::SlugTaken) => Ok(slug_taken(&blueprint.slug)),
+        Err(WriteError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Replaces the blueprint of exam `slug`. Attempts keep the copy they
+/// started with, so neither finished nor running ones change.
+pub async fn update(app: &App, actor: &Actor, slug: &str, blueprint: &Blueprint) -> Result<SaveOutcome> {
+    let exam = editable(app, actor, slug).await?;
+    let mut problems = blueprint::check(blueprint);
+    if from_content(&exam) && blueprint.slug != exam.blueprint.slug {
+        problems.retain(|p| p.field != "slug");
+        problems.insert(
+            0,
+            Problem {
+                field: "slug".into(),
+                message: format!(
+                    "This exam was loaded from content/, whose exam.toml names it {slug}, so its slug stays \
+                     {slug}: under another, the next start would load it again as a second exam."
+                ),
+            },
+        );
+    }
+    if !problems.is_empty() {
+        return Ok(SaveOutcome::Invalid(problems));
+    }
+    match exams::update(&app.db, exam.id, blueprint, app.clock.now()).await {
+        Ok(()) => Ok(SaveOutcome::Saved(blueprint.slug.clone())),
+        Err(WriteError::SlugTaken) => Ok(slug_taken(&blueprint.slug)),
+        Err(WriteError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Whether the exam was made from `content/`: those have no owner.
+pub fn from_content(exam: &Exam) -> bool {
+    exam.owner_id.is_none()
+}
+
+/// What a full mock of `exam` would draw from its bank as it stands.
+pub async fn draw_preview(app: &App, exam: &Exam) -> Result<DrawPreview> {
+    let in_bank = exams::live_counts(&app.db, exam.id).await?;
+    Ok(blueprint::preview_draw(&exam.blueprint, &in_bank))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PublishOutcome {
+    Published,
+    /// The bank holds `have` live questions of the exam's domains; a full
+    /// mock draws `need`.
+    TooFewQuestions {
+        have: u32,
+        need: u32,
+    },
+}
+
+/// Lets learners see exam `slug`, once its bank can fill a full mock: a
+/// learner pressing Start must get the questions the exam promises.
+pub async fn publish(app: &App, actor: &Actor, slug: &str) -> Result<PublishOutcome> {
+    let exam = editable(app, actor, slug).await?;
+    let preview = draw_preview(app, &exam).await?;
+    let need = exam.blueprint.question_count;
+    if !preview.fills_a_mock(need) {
+        let have = preview.rows.iter().map(|r| r.in_bank).sum();
+        return Ok(PublishOutcome::TooFewQuestions { have, need });
+    }
+    exams::set_published(&app.db, exam.id, true).await?;
+    Ok(PublishOutcome::Published)
+}
+
+/// Makes exam `slug` a draft again: learners no longer see it or start it;
+/// their attempts and results stay theirs.
+pub async fn unpublish(app: &App, actor: &Actor, slug: &str) -> Result<()> {
+    let exam = editable(app, actor, slug).await?;
+    exams::set_published(&app.db, exam.id, false).await?;
+    Ok(())
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::exam::{Blueprint, CaseStudy, CreditRule, Domain, Question, Scale, kind::Kind};
+use crate::exam::{Blueprint, CaseStudy, CreditRule, Domain, Question, Scale, blueprint, kind::Kind};
 pub use parse::ContentError;
 
 /// A question with the place it came from.
@@ -66,45 +66,7 @@ pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentE
     })?;
     // Points at the line that defines `name`, for messages about values.
     let line_with = |name: &str| text.lines().position(|l| l.trim_start().starts_with(name)).map_or(1, |i| i + 1);
-    let mut errors = Vec::new();
-    if !parse::is_valid_id(&exam.slug) {
-        errors.push(error(line_with("slug"), "slug is lowercase letters, digits and hyphens".into()));
-    }
-    if exam.title.trim().is_empty() {
-        errors.push(error(line_with("title"), "title is empty".into()));
-    }
-    if exam.question_count == 0 {
-        errors.push(error(line_with("question_count"), "question_count must be at least 1".into()));
-    }
-    if exam.time_limit_minutes == 0 {
-        errors.push(error(line_with("time_limit_minutes"), "time_limit_minutes must be at least 1".into()));
-    }
-    if exam.unscored_count >= exam.question_count && exam.unscored_count > 0 {
-        errors.push(error(line_with("unscored_count"), "unscored_count must be less than question_count".into()));
-    }
-    let s = exam.scale;
-    if !(s.min < s.max && s.min <= s.pass && s.pass <= s.max) {
-        errors.push(error(line_with("min"), "the scale needs min < max and min ≤ pass ≤ max".into()));
-    }
-    if exam.domains.is_empty() {
-        errors.push(error(1, "an exam needs at least one [[domains]] table".into()));
-    }
-    for (i, d) in exam.domains.iter().enumerate() {
-        let line = line_with(&format!("code = \"{}\"", d.code));
-        if d.code.trim().is_empty() || d.name.trim().is_empty() {
-            errors.push(error(line, format!("domain {} needs a code and a name", i + 1)));
-        }
-        if d.weight == 0 {
-            errors.push(error(line, format!("domain {} needs a weight above 0", d.code)));
-        }
-        if exam.domains[..i].iter().any(|e| e.code == d.code) {
-            errors.push(error(line, format!("domain code {} is used twice", d.code)));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Blueprint {
+    let blueprint = Blueprint {
         slug: exam.slug,
         title: exam.title,
         domains: exam.domains,
@@ -115,7 +77,24 @@ pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentE
         description: exam.description,
         credit: exam.credit,
         explanations_in_practice: exam.explanations_in_practice,
-    })
+    };
+    // The same checks as the browser's editor; each problem is placed on
+    // the line of the key it names (a domain's on the line of its code).
+    let errors: Vec<ContentError> = blueprint::check(&blueprint)
+        .into_iter()
+        .map(|p| {
+            let line = match p.field.strip_prefix("domains[").and_then(|rest| rest.split(']').next()) {
+                Some(i) => {
+                    let code = i.parse::<usize>().ok().and_then(|i| blueprint.domains.get(i)).map(|d| d.code.as_str());
+                    code.map_or(1, |code| line_with(&format!("code = \"{code}\"")))
+                }
+                None if p.field == "domains" => 1,
+                None => line_with(p.field.rsplit('.').next().unwrap_or(&p.field)),
+            };
+            error(line, p.message)
+        })
+        .collect();
+    if errors.is_empty() { Ok(blueprint) } else { Err(errors) }
 }
 
 /// Parses and cross-checks an exam's question files, given as (name, text):
@@ -314,6 +293,12 @@ weight = 1
         assert!(errors[0].message.contains("pass"), "{errors:?}");
         let errors = parse_blueprint("exam.toml", &EXAM.replace("weight = 1", "weight = \"x\"")).unwrap_err();
         assert_eq!(errors[0].line, 13, "{errors:?}");
+        // A domain's problem is on the line of its code.
+        let errors = parse_blueprint("exam.toml", &EXAM.replace("weight = 1", "weight = 0")).unwrap_err();
+        assert_eq!((errors[0].line, errors.len()), (11, 1), "{errors:?}");
+        assert!(errors[0].message.contains("weight of 1 or more"), "{errors:?}");
+        let errors = parse_blueprint("exam.toml", &EXAM.replace("title = \"Test\"", "title = \"\"")).unwrap_err();
+        assert_eq!(errors[0].line, 3, "{errors:?}");
     }
 
     #[test]

@@ -65,10 +65,8 @@ impl Errors<'_> {
 }
 
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    // Ids follow the rule for exam slugs: both end up in URLs and file names.
+    crate::exam::blueprint::is_valid_slug(id)
 }
 
 fn is_fence(text: &str) -> bool {

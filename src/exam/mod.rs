@@ -4,6 +4,7 @@
 //! attempt flows and what the learner may see lives in [`mode`]. Scoring and
 //! the blueprint draw are plain functions on plain data.
 
+pub mod blueprint;
 pub mod credit;
 pub mod display;
 pub mod draw;

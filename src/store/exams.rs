@@ -40,14 +40,17 @@ pub fn content_hash(content: &VersionContent) -> String {
 /// Loads an exam's content folder in one transaction, by stable question
 /// id: unchanged questions are left alone, changed ones get a new version,
 /// and questions gone from the files are retired (never those an import
-/// brought in). Attempts keep the versions they drew.
+/// brought in). Attempts keep the versions they drew. A blueprint edited in
+/// the browser is kept: the editor's work outranks the file it began from.
 pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> sqlx::Result<ImportReport> {
     let mut tx = db.begin().await?;
     let blueprint = &content.blueprint;
     let exam_id = sqlx::query_scalar!(
         r#"INSERT INTO exams (id, slug, blueprint, updated_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (slug) DO UPDATE SET blueprint = EXCLUDED.blueprint,
-             updated_at = CASE WHEN exams.blueprint = EXCLUDED.blueprint THEN exams.updated_at ELSE EXCLUDED.updated_at END
+           ON CONFLICT (slug) DO UPDATE SET
+             blueprint = CASE WHEN exams.blueprint_edited_at IS NULL THEN EXCLUDED.blueprint ELSE exams.blueprint END,
+             updated_at = CASE WHEN exams.blueprint_edited_at IS NOT NULL OR exams.blueprint = EXCLUDED.blueprint
+                               THEN exams.updated_at ELSE EXCLUDED.updated_at END
            RETURNING id"#,
         Uuid::new_v4(),
         blueprint.slug,
@@ -226,6 +229,80 @@ pub async fn by_slug(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| Exam { id: r.id, blueprint: r.blueprint.0, owner_id: r.owner_id, published: r.published }))
+}
+
+/// Why an exam could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the slug is taken")]
+    SlugTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn slug_taken(e: sqlx::Error) -> WriteError {
+    match e {
+        sqlx::Error::Database(d) if d.constraint() == Some("exams_slug_key") => WriteError::SlugTaken,
+        e => WriteError::Db(e),
+    }
+}
+
+/// A new exam, a draft until published, owned by `owner`.
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    blueprint: &Blueprint,
+    owner: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<Uuid, WriteError> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO exams (id, slug, blueprint, updated_at, owner_id, published, blueprint_edited_at)
+           VALUES ($1, $2, $3, $4, $5, false, $4) RETURNING id"#,
+        Uuid::new_v4(),
+        blueprint.slug,
+        Json(blueprint) as _,
+        now,
+        owner
+    )
+    .fetch_one(db)
+    .await
+    .map_err(slug_taken)
+}
+
+/// Replaces an exam's blueprint (and so perhaps its slug), marked as edited
+/// so that loading `content/` leaves it alone from now on.
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    exam: Uuid,
+    blueprint: &Blueprint,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    sqlx::query!(
+        "UPDATE exams SET slug = $2, blueprint = $3, blueprint_edited_at = $4, updated_at = $4 WHERE id = $1",
+        exam,
+        blueprint.slug,
+        Json(blueprint) as _,
+        now
+    )
+    .execute(db)
+    .await
+    .map_err(slug_taken)?;
+    Ok(())
+}
+
+pub async fn set_published(db: impl PgExecutor<'_>, exam: Uuid, published: bool) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE exams SET published = $2 WHERE id = $1", exam, published).execute(db).await?;
+    Ok(())
+}
+
+/// Live questions per domain code, as the draw would find them.
+pub async fn live_counts(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<(String, u32)>> {
+    let rows = sqlx::query!(
+        r#"SELECT domain, count(*) AS "n!" FROM questions WHERE exam_id = $1 AND NOT retired GROUP BY domain"#,
+        exam
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.domain, r.n as u32)).collect())
 }
 
 /// Tags in use by an exam's live questions, with how many questions carry each.

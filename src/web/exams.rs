@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::form::AppForm;
 use super::outcomes::start_refusal;
@@ -18,6 +17,7 @@ use crate::app::attempts::{self, StartOutcome, StartRequest};
 use crate::app::exams;
 use crate::exam::{Blueprint, ExtraTime, Mode};
 use crate::store::attempts::Summary;
+use crate::store::users::User;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/exams/{slug}", get(show_exam)).route("/exams/{slug}/attempts", axum::routing::post(start))
@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
 struct StartPage {
     chrome: Chrome,
     exam: Blueprint,
+    /// Only its editors see a draft: they are told learners do not.
+    draft: bool,
     tags: Vec<(String, i64)>,
     in_progress: Vec<Summary>,
     error: Option<String>,
@@ -40,19 +42,27 @@ async fn show_exam(
     chrome: Chrome,
     Path(slug): Path<String>,
 ) -> Result<Response> {
-    render_start(&state, session.user.id.0, chrome, &slug, None, StatusCode::OK).await
+    render_start(&state, &session.user, chrome, &slug, None, StatusCode::OK).await
 }
 
 async fn render_start(
     state: &AppState,
-    user: Uuid,
+    user: &User,
     chrome: Chrome,
     slug: &str,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response> {
     let exams::Overview { exam, tags, in_progress } = exams::overview(state, user, slug).await?;
-    let page = StartPage { chrome, exam: exam.blueprint, tags, in_progress, error, extra_times: ExtraTime::ALL };
+    let page = StartPage {
+        chrome,
+        draft: !exam.published,
+        exam: exam.blueprint,
+        tags,
+        in_progress,
+        error,
+        extra_times: ExtraTime::ALL,
+    };
     Ok((status, Html(page.render()?)).into_response())
 }
 
@@ -112,10 +122,10 @@ async fn start(
     Path(slug): Path<String>,
     AppForm(form): AppForm<StartForm>,
 ) -> Result<Response> {
-    let user = session.user.id.0;
-    let exam = exams::by_slug(&state, &slug).await?;
+    let user = &session.user;
+    let exam = exams::visible_by_slug(&state, user, &slug).await?;
     let refused = match form.parse() {
-        Ok(req) => match attempts::start(&state, user, &exam, &req).await? {
+        Ok(req) => match attempts::start(&state, user.id.0, &exam, &req).await? {
             StartOutcome::Started(id) => return Ok(Redirect::to(&format!("/attempts/{id}/items/1")).into_response()),
             StartOutcome::Refused(refusal) => start_refusal(&refusal),
         },

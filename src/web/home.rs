@@ -27,7 +27,7 @@ struct HomePage {
 
 async fn show_home(State(state): State<AppState>, MaybeUser(session): MaybeUser, chrome: Chrome) -> Result<Response> {
     let (exams, mine) = match session {
-        Some(s) => (exams::list(&state).await?, attempts::list(&state, s.user.id.0, 30).await?),
+        Some(s) => (exams::visible(&state, &s.user).await?, attempts::list(&state, s.user.id.0, 30).await?),
         None => (Vec::new(), Vec::new()),
     };
     let (finished, in_progress) = mine.into_iter().partition(|a| a.finished_at.is_some());

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod api;
 mod bank;
+mod blueprints;
 mod browser;
 mod confidence;
 mod content_load;

@@ -14,7 +14,7 @@ use crate::store::attempts::{self, NewAttempt, NewItem, Settings};
 use crate::store::exams::{self, Exam};
 
 /// The most questions one practice, drill or review may draw.
-pub const MAX_COUNT: u32 = 200;
+pub const MAX_COUNT: u32 = crate::exam::blueprint::MAX_QUESTION_COUNT;
 /// How many a practice, drill or review draws when not told.
 const DEFAULT_COUNT: u32 = 10;
 

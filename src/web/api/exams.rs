@@ -14,7 +14,8 @@ use crate::app::exams;
 use crate::web::AppState;
 use crate::web::outcomes::start_refusal;
 
-/// The exams on this server, each with its blueprint.
+/// The exams on this server the caller may take, each with its blueprint:
+/// the published ones, and the drafts the caller may edit.
 #[utoipa::path(
     get,
     path = "/api/v1/exams",
@@ -26,8 +27,8 @@ use crate::web::outcomes::start_refusal;
         (status = 503, response = Unavailable),
     )
 )]
-pub async fn list_exams(State(state): State<AppState>, ApiUser(_): ApiUser) -> ApiResult<Json<ExamList>> {
-    let exams = exams::list(&state).await?;
+pub async fn list_exams(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<ExamList>> {
+    let exams = exams::visible(&state, &user).await?;
     let exams = exams
         .into_iter()
         .map(|e| ExamJson {
@@ -63,7 +64,7 @@ pub async fn start_attempt(
     ApiPath(slug): ApiPath<String>,
     ApiJson(req): ApiJson<StartRequest>,
 ) -> ApiResult<Response> {
-    let exam = exams::by_slug(&state, &slug).await?;
+    let exam = exams::visible_by_slug(&state, &user, &slug).await?;
     let id = match attempts::start(&state, user.id.0, &exam, &req).await? {
         StartOutcome::Started(id) => id,
         StartOutcome::Refused(refusal) => return Err(start_refusal(&refusal).into()),

@@ -123,7 +123,7 @@ pub async fn my_progress(
 ) -> ApiResult<Json<ProgressJson>> {
     let Query(query) =
         query.map_err(|r| AppError::Invalid(format!("The query could not be read: {}", r.body_text())))?;
-    let exam = exams::by_slug(&state, &query.exam).await?;
+    let exam = exams::visible_by_slug(&state, &user, &query.exam).await?;
     let Progress { readiness, weak_spots, coverage, queue, due, confidence, exam_date, plan, .. } =
         progress::progress(&state, user.id.0, &exam).await?;
     Ok(Json(ProgressJson {

@@ -2,9 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::app::exams::Actor;
 use crate::app::{exams, imports};
 use crate::content::formats::Format;
 use crate::exam::Blueprint;
@@ -39,6 +41,9 @@ pub struct Imported {
 struct ExamPage {
     chrome: Chrome,
     exam: Blueprint,
+    /// Whether learners see it, and why publishing was refused if it was.
+    published: bool,
+    publish_error: Option<String>,
     imports: Vec<ImportRecord>,
     formats: Vec<Format>,
     notice: Option<String>,
@@ -57,16 +62,32 @@ pub async fn show_exam(
     Path(slug): Path<String>,
     Query(imported): Query<Imported>,
 ) -> Result<Response> {
-    let exam = exams::editable(&state, &actor, &slug).await?.blueprint;
-    let imports = imports::list(&state, &actor, &slug).await?;
     let notice = match imported {
         Imported { added: Some(n), changed: Some(m), unchanged: Some(k) } => {
             Some(format!("Imported: {n} new, {m} new versions, {k} unchanged."))
         }
         _ => None,
     };
+    render_exam(&state, &actor, chrome, &slug, notice, None, StatusCode::OK).await
+}
+
+/// The exam page, with a notice of what was just done or why publishing
+/// was refused.
+pub(super) async fn render_exam(
+    state: &AppState,
+    actor: &Actor,
+    chrome: Chrome,
+    slug: &str,
+    notice: Option<String>,
+    publish_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response> {
+    let exam = exams::editable(state, actor, slug).await?;
+    let imports = imports::list(state, actor, slug).await?;
     let formats = Format::ALL.into_iter().filter(|f| f.writable()).collect();
-    Ok(Html(ExamPage { chrome, exam, imports, formats, notice }.render()?).into_response())
+    let page =
+        ExamPage { chrome, exam: exam.blueprint, published: exam.published, publish_error, imports, formats, notice };
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -1,8 +1,9 @@
 //! The instructor's area: the exams, each with its past imports and
-//! exports, and the upload of question sets with a preview before the
-//! import. Every route is for instructors and admins: a learner gets 403,
+//! exports, the exam editor and publishing, and the upload of question
+//! sets with a preview before the import. Every route is for instructors and admins: a learner gets 403,
 //! a visitor the login page.
 
+mod blueprints;
 mod diff;
 mod exams;
 mod question_edit;
@@ -27,7 +28,11 @@ use crate::store::attempts::Item;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/instructor", get(exams::list_exams))
+        .route("/instructor/exams/new", get(blueprints::new_exam).post(blueprints::create_exam))
         .route("/instructor/exams/{slug}", get(exams::show_exam))
+        .route("/instructor/exams/{slug}/edit", get(blueprints::edit_exam).post(blueprints::update_exam))
+        .route("/instructor/exams/{slug}/publish", post(blueprints::publish_exam))
+        .route("/instructor/exams/{slug}/unpublish", post(blueprints::unpublish_exam))
         .route("/instructor/exams/{slug}/export", get(exams::export_questions))
         .route("/instructor/exams/{slug}/uploads/new", get(uploads::new_upload))
         // The multipart extractor would hold this body to the general

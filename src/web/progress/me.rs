@@ -5,7 +5,6 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::Date;
-use uuid::Uuid;
 
 use super::history::{HistoryRow, SortKey, SortLink, sort_links, sort_rows};
 use super::trends::{self, Trends};
@@ -20,6 +19,7 @@ use crate::progress::readiness::{self, Readiness, Verdict};
 use crate::progress::review;
 use crate::progress::weak_spots::{self, Focus};
 use crate::store::exams::Exam;
+use crate::store::users::User;
 use crate::web::form::AppForm;
 use crate::web::format;
 use crate::web::session::{Chrome, CurrentUser};
@@ -150,11 +150,11 @@ impl MePage {
 
 /// The exam the page is about: the one asked for, else the one of the
 /// learner's latest attempt, else the first.
-async fn chosen_exam(state: &AppState, user: Uuid, asked: Option<&str>) -> Result<(Vec<Exam>, Exam)> {
-    let all = exams::list(state).await?;
+async fn chosen_exam(state: &AppState, user: &User, asked: Option<&str>) -> Result<(Vec<Exam>, Exam)> {
+    let all = exams::visible(state, user).await?;
     let slug = match asked {
         Some(slug) => Some(slug.to_string()),
-        None => crate::app::attempts::list(state, user, 1).await?.into_iter().next().map(|a| a.exam_slug),
+        None => crate::app::attempts::list(state, user.id.0, 1).await?.into_iter().next().map(|a| a.exam_slug),
     };
     let exam = slug
         .and_then(|s| all.iter().find(|e| e.blueprint.slug == s).cloned())
@@ -170,7 +170,7 @@ pub(super) async fn show(
     Query(q): Query<MeQuery>,
 ) -> Result<Response> {
     let user = session.user.id.0;
-    let (exams, exam) = chosen_exam(&state, user, q.exam.as_deref()).await?;
+    let (exams, exam) = chosen_exam(&state, &session.user, q.exam.as_deref()).await?;
     let (progress, misses) =
         tokio::try_join!(progress::progress(&state, user, &exam), misses::breakdown(&state, user, exam.id))?;
     let Progress {
@@ -282,7 +282,7 @@ pub(super) async fn set_exam_date(
     CurrentUser(session): CurrentUser,
     AppForm(form): AppForm<ExamDateForm>,
 ) -> Result<Response> {
-    let exam = exams::by_slug(&state, &form.exam).await?;
+    let exam = exams::visible_by_slug(&state, &session.user, &form.exam).await?;
     let text = form.exam_date.trim();
     let date = if form.clear.is_some() || text.is_empty() {
         None

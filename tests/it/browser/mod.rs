@@ -20,6 +20,7 @@ mod accessibility;
 mod accommodations;
 mod admin;
 mod autosave;
+mod blueprints;
 mod confidence;
 mod credit;
 mod exam_screen;
