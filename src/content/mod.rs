@@ -59,7 +59,13 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Parses and checks an `exam.toml`.
 pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentError>> {
-    let error = |line: usize, message: String| ContentError { file: file.to_string(), line, question: None, message };
+    let error = |line: usize, message: String| ContentError {
+        file: file.to_string(),
+        line,
+        question: None,
+        message,
+        house_rule: false,
+    };
     let exam: ExamFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(text, s.start));
         vec![error(line, e.message().to_string())]
@@ -113,6 +119,7 @@ pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Resu
             line,
             question: Some(id.to_string()),
             message,
+            house_rule: false,
         };
         for q in &parsed.questions {
             let id = &q.value.id;
@@ -171,7 +178,13 @@ pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Resu
 /// order. File names in errors are as given by `dir`.
 pub fn load_dir(dir: &Path) -> Result<ExamContent, Vec<ContentError>> {
     let io_error = |path: &Path, e: std::io::Error| {
-        vec![ContentError { file: path.display().to_string(), line: 1, question: None, message: e.to_string() }]
+        vec![ContentError {
+            file: path.display().to_string(),
+            line: 1,
+            question: None,
+            message: e.to_string(),
+            house_rule: false,
+        }]
     };
     let toml_path = dir.join("exam.toml");
     let toml_text = std::fs::read_to_string(&toml_path).map_err(|e| io_error(&toml_path, e))?;

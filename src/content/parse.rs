@@ -16,6 +16,11 @@ pub struct ContentError {
     pub line: usize,
     pub question: Option<String>,
     pub message: String,
+    /// One of our bank's house rules (a rationale under every option, a
+    /// tag, an explanation, the option counts, "Select N"), not a question
+    /// that cannot be read: the bundled bank must keep them, a question set
+    /// brought in from elsewhere or edited in the browser is warned.
+    pub house_rule: bool,
 }
 
 impl std::fmt::Display for ContentError {
@@ -60,7 +65,15 @@ impl Errors<'_> {
             line,
             question: self.question.clone(),
             message: message.into(),
+            house_rule: false,
         });
+    }
+
+    fn house_rule(&mut self, line: usize, message: impl Into<String>) {
+        self.add(line, message);
+        if let Some(last) = self.list.last_mut() {
+            last.house_rule = true;
+        }
     }
 }
 
@@ -286,7 +299,10 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
     let domain = missing("domain").map(|(_, v)| v.to_string());
     let kind_field = missing("kind");
     let difficulty_field = missing("difficulty");
-    let tags_field = missing("tags");
+    let tags_field = field(&fields, "tags");
+    if tags_field.is_none_or(|(_, v)| v.is_empty()) {
+        errors.house_rule(start, "missing `tags:`");
+    }
 
     let kind = kind_field.and_then(|(line, v)| {
         let k = Kind::parse(v);
@@ -366,11 +382,11 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
     let explanation = match explanation {
         Some((_, text)) if !text.is_empty() => text,
         Some((line, _)) => {
-            errors.add(line, "the explanation is empty");
+            errors.house_rule(line, "the explanation is empty");
             String::new()
         }
         None => {
-            errors.add(start, "missing `### Explanation`");
+            errors.house_rule(start, "missing `### Explanation`");
             String::new()
         }
     };
@@ -409,7 +425,7 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
         id: id.to_string(),
         domain: domain?,
         difficulty: difficulty?,
-        tags: tags?,
+        tags: tags.unwrap_or_default(),
         references,
         case,
         stem,
@@ -420,7 +436,10 @@ fn parse_question(id: &str, block: &[Line], errors: &mut Errors) -> Option<Quest
 
 fn require_rationales(entries: &[Entry], what: &str, errors: &mut Errors) {
     for e in entries.iter().filter(|e| e.rationale.is_none_or(str::is_empty)) {
-        errors.add(e.line, format!("this {what} has no rationale: add a line `  > why it is right or wrong` under it"));
+        errors.house_rule(
+            e.line,
+            format!("this {what} has no rationale: add a line `  > why it is right or wrong` under it"),
+        );
     }
 }
 
@@ -435,7 +454,7 @@ fn require_distinct<'a>(items: impl Iterator<Item = (usize, &'a str)>, what: &st
 
 fn count_range(n: usize, min: usize, max: usize, what: &str, line: usize, errors: &mut Errors) {
     if n < min || n > max {
-        errors.add(line, format!("needs {min} to {max} {what}, found {n}"));
+        errors.house_rule(line, format!("needs {min} to {max} {what}, found {n}"));
     }
 }
 
@@ -500,7 +519,7 @@ fn parse_options(kind: Kind, section: &Section, stem: &str, start: usize, errors
                     start,
                     format!("the stem says Select {} but {} options are marked `[x]`", COUNT_WORDS[n], keyed.len()),
                 ),
-                None => errors.add(
+                None => errors.house_rule(
                     start,
                     format!(
                         "the stem must say how many to choose: `(Select {}.)`",

@@ -14,7 +14,13 @@ const ID: &str = "00000000-0000-4000-8000-000000000001";
 /// Instructor pages, as (method, path); `{id}` is replaced by [`ID`].
 const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("GET", "/instructor"),
+    ("GET", "/instructor/exams/new"),
+    ("POST", "/instructor/exams/new"),
     ("GET", "/instructor/exams/mla-c01"),
+    ("GET", "/instructor/exams/mla-c01/edit"),
+    ("POST", "/instructor/exams/mla-c01/edit"),
+    ("POST", "/instructor/exams/mla-c01/publish"),
+    ("POST", "/instructor/exams/mla-c01/unpublish"),
     ("GET", "/instructor/exams/mla-c01/export?format=gift"),
     ("GET", "/instructor/exams/mla-c01/uploads/new"),
     ("POST", "/instructor/exams/mla-c01/uploads"),

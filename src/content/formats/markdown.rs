@@ -1,16 +1,18 @@
 //! Our own Markdown (docs/question-format.md) as one more format: the
 //! reader wraps `content::parse::parse_file`, the writer writes what it
-//! reads back identically. Our house rules are stricter than other
-//! formats (option counts, a rationale everywhere, one-line options), so a
-//! question that breaks them is left out of the file and named.
+//! reads back identically. A text it cannot hold (an option over two
+//! lines) leaves its question out, named. Our house rules (option counts,
+//! a rationale everywhere, a tag) hold the bundled bank; read here, from an
+//! upload or the browser's editor, they are warnings, as in other formats.
 
 use super::{Problem, ReadQuestion, ReadSet, Written};
 use crate::content::parse::parse_file;
 use crate::exam::{Body, CaseStudy, Choice, Question};
 
 pub const LOSES: &str = "Questions our Markdown cannot hold are left out and named: option, step, prompt, answer and \
-    rationale texts of more than one line, and questions outside our house rules (3 to 6 options for single, 5 to 7 for \
-    multiple, 3 to 5 steps, 3 to 7 pairs, a rationale under each, at least one tag, an explanation).";
+    rationale texts of more than one line. A question outside our house rules (3 to 6 options for single, 5 to 7 for \
+    multiple, 3 to 5 steps, 3 to 7 pairs, a rationale under each, at least one tag, an explanation, \"Select N\") is \
+    written, and reading it back warns of each rule.";
 
 /// The file name is not known here: problems carry line and question id,
 /// and the caller knows which file it gave. `parse_file` is stricter than
@@ -20,7 +22,10 @@ pub fn read(text: &str) -> ReadSet {
     let problems = errors
         .into_iter()
         .map(|e| {
-            let problem = Problem::error(e.line, e.message);
+            // Our house rules hold the bundled bank; a set brought in or
+            // edited is only warned, as the other formats are.
+            let problem =
+                if e.house_rule { Problem::warning(e.line, e.message) } else { Problem::error(e.line, e.message) };
             match e.question {
                 Some(id) => problem.for_question(id),
                 None => problem,
@@ -185,7 +190,7 @@ fn holds(q: &Question, block: &str) -> Result<(), String> {
         return Err("a code fence in its texts is not closed".into());
     }
     let (parsed, errors) = parse_file("", block);
-    if let Some(e) = errors.first() {
+    if let Some(e) = errors.iter().find(|e| !e.house_rule) {
         return Err(e.message.clone());
     }
     match parsed.questions.as_slice() {

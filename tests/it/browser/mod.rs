@@ -25,6 +25,7 @@ mod confidence;
 mod credit;
 mod exam_screen;
 mod instructor;
+mod instructor_story;
 mod mouse_and_keyboard;
 mod notes;
 mod phone;
