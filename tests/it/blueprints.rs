@@ -178,12 +178,14 @@ async fn a_draft_is_hidden_from_learners_until_it_is_published() {
     // Its maker sees it, marked as a draft, and may try it.
     assert!(ines.get_text("/").await.contains("Intro to Networking</a> <span class=\"badge\">Draft</span>"));
     assert!(ines.get_text("/exams/intro-net").await.contains("This exam is a draft"));
+    assert!(ines.get_text("/instructor").await.contains("(intro-net)</span> <span class=\"badge\">Draft</span>"));
     let tried = ines.post_form("/exams/intro-net/attempts", &[("mode", "practice")]).await;
     assert_eq!(tried.status(), StatusCode::SEE_OTHER);
 
     let response = ines.post_form("/instructor/exams/intro-net/publish", &[]).await;
     assert_eq!(location(&response), "/instructor/exams/intro-net");
     assert!(ines.get_text("/instructor/exams/intro-net").await.contains("<h2 id=\"state-h\">Published</h2>"));
+    assert!(!ines.get_text("/instructor").await.contains("badge\">Draft"));
     assert!(learner.get_text("/").await.contains("Intro to Networking"));
     let start_page = learner.get_text("/exams/intro-net").await;
     assert!(start_page.contains("<p class=\"exam-description\">Addresses, routes and ports.</p>"), "{start_page}");

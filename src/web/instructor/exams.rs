@@ -10,6 +10,7 @@ use crate::app::exams::Actor;
 use crate::app::{exams, imports};
 use crate::content::formats::Format;
 use crate::exam::Blueprint;
+use crate::store::exams::Exam;
 use crate::store::imports::ImportRecord;
 use crate::web::format::utc_minute;
 use crate::web::formats::{export_download, writable_format};
@@ -20,11 +21,11 @@ use crate::web::{AppState, Result};
 #[template(path = "instructor/exams.html")]
 struct ExamsPage {
     chrome: Chrome,
-    exams: Vec<Blueprint>,
+    exams: Vec<Exam>,
 }
 
 pub async fn list_exams(State(state): State<AppState>, Editor(actor): Editor, chrome: Chrome) -> Result<Response> {
-    let exams = exams::editable_list(&state, &actor).await?.into_iter().map(|e| e.blueprint).collect();
+    let exams = exams::editable_list(&state, &actor).await?;
     Ok(Html(ExamsPage { chrome, exams }.render()?).into_response())
 }
 
