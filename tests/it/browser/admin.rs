@@ -2,6 +2,7 @@
 //! layout checked (accessibility, phone width, keyboard focus, light and
 //! dark), an account searched for and its role changed by keyboard alone.
 
+use super::learner::register_as;
 use super::web::Web;
 use crate::helpers::TestApp;
 
@@ -11,17 +12,8 @@ async fn an_admin_searches_and_makes_a_learner_an_instructor_by_keyboard() {
     let lena = app.new_browser();
     lena.register("lena@example.org", "Lena Learner", "correct horse battery").await;
     let web = Web::launch(&app, true).await;
-    web.goto("/register").await;
-    web.fill("#display_name", "Ada Admin").await;
-    web.fill("#email", "ada@example.org").await;
-    web.fill("#password", "correct horse battery staple").await;
-    web.fill("#password_confirm", "correct horse battery staple").await;
-    web.click("form[action='/register'] button[type=submit]").await;
-    web.wait_for_element("form[action='/logout']").await;
-    sqlx::query("UPDATE users SET role = 'admin' WHERE email = 'ada@example.org'")
-        .execute(&app.db)
-        .await
-        .expect("the role is set");
+    register_as(&web, "Ada Admin", "ada@example.org").await;
+    app.set_role("ada@example.org", "admin").await;
 
     web.goto("/").await;
     web.click("a[href='/admin/users']").await;

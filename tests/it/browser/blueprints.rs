@@ -3,6 +3,7 @@
 //! new draft; each page through the phone-width, dark-scheme, axe-core and
 //! keyboard checks.
 
+use super::learner::register_as;
 use super::web::Web;
 use crate::helpers::TestApp;
 
@@ -29,17 +30,8 @@ async fn check_in_every_layout(web: &Web, what: &str) {
 async fn an_instructor_creates_an_exam_by_filling_the_form() {
     let app = TestApp::spawn().await;
     let web = Web::launch(&app, true).await;
-    web.goto("/register").await;
-    web.fill("#display_name", "Ines Instructor").await;
-    web.fill("#email", "ines@example.org").await;
-    web.fill("#password", "correct horse battery staple").await;
-    web.fill("#password_confirm", "correct horse battery staple").await;
-    web.click("form[action='/register'] button[type=submit]").await;
-    web.wait_for_element("form[action='/logout']").await;
-    sqlx::query("UPDATE users SET role = 'instructor' WHERE email = 'ines@example.org'")
-        .execute(&app.db)
-        .await
-        .expect("the role is set");
+    register_as(&web, "Ines Instructor", "ines@example.org").await;
+    app.set_role("ines@example.org", "instructor").await;
 
     web.goto("/instructor").await;
     web.click("a[href='/instructor/exams/new']").await;

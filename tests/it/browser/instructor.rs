@@ -2,6 +2,7 @@
 //! preview, the import; and every page of the area through the
 //! accessibility, phone-width and keyboard checks, light and dark.
 
+use super::learner::register_as;
 use super::web::Web;
 use crate::helpers::TestApp;
 
@@ -18,17 +19,8 @@ const BANK: &str = "$CATEGORY: $course$/top/Bank/D1
 async fn an_instructor_uploads_a_file_previews_it_and_imports_it() {
     let app = TestApp::spawn().await;
     let web = Web::launch(&app, true).await;
-    web.goto("/register").await;
-    web.fill("#display_name", "Ines Instructor").await;
-    web.fill("#email", "ines@example.org").await;
-    web.fill("#password", "correct horse battery staple").await;
-    web.fill("#password_confirm", "correct horse battery staple").await;
-    web.click("form[action='/register'] button[type=submit]").await;
-    web.wait_for_element("form[action='/logout']").await;
-    sqlx::query("UPDATE users SET role = 'instructor' WHERE email = 'ines@example.org'")
-        .execute(&app.db)
-        .await
-        .expect("the role is set");
+    register_as(&web, "Ines Instructor", "ines@example.org").await;
+    app.set_role("ines@example.org", "instructor").await;
     app.give_exam("mla-c01", "ines@example.org").await;
 
     web.goto("/").await;

@@ -6,25 +6,14 @@
 //! question's key: the learner's earlier result still shows the question as
 //! it was, and new attempts draw the new version.
 
-use super::learner::{answer_by_clicking, read_item};
+use super::learner::{PASSWORD, answer_by_clicking, read_item, register_as};
 use super::web::Web;
 use crate::helpers::TestApp;
 
-const PASSWORD: &str = "correct horse battery staple";
 const EXPORT: &str = include_str!("../../fixtures/import/moodle-xml/intro-networking.xml");
 /// The mistake in the export: "Hosts in a /26" marks 64 right as well as 62.
 const MISTAKE: &str = "<answer fraction=\"100\" format=\"html\">\n      <text><![CDATA[<p>64</p>]]>";
 const MAPPING: &str = "Fundamentals=N1\nAddressing and routing=N2\nServices and security=N3";
-
-async fn register(web: &Web, name: &str, email: &str) {
-    web.goto("/register").await;
-    web.fill("#display_name", name).await;
-    web.fill("#email", email).await;
-    web.fill("#password", PASSWORD).await;
-    web.fill("#password_confirm", PASSWORD).await;
-    web.click("form[action='/register'] button[type=submit]").await;
-    web.wait_for_element("form[action='/logout']").await;
-}
 
 async fn log_out(web: &Web) {
     web.click("form[action='/logout'] button[type=submit]").await;
@@ -56,16 +45,13 @@ async fn an_instructor_brings_an_exam_from_moodle_and_a_learner_takes_it_on_a_ph
     let app = TestApp::spawn().await;
     let web = Web::launch(&app, false).await;
     web.narrow().await;
-    register(&web, "Ines Instructor", "ines@example.org").await;
+    register_as(&web, "Ines Instructor", "ines@example.org").await;
     log_out(&web).await;
-    register(&web, "Lena Learner", "lena@example.org").await;
+    register_as(&web, "Lena Learner", "lena@example.org").await;
     log_out(&web).await;
-    register(&web, "Ada Admin", "ada@example.org").await;
+    register_as(&web, "Ada Admin", "ada@example.org").await;
     // The first admin is made on the command line (README, Accounts).
-    sqlx::query("UPDATE users SET role = 'admin' WHERE email = 'ada@example.org'")
-        .execute(&app.db)
-        .await
-        .expect("the first admin");
+    app.set_role("ada@example.org", "admin").await;
 
     // 1. The admin makes her colleague an instructor.
     web.goto("/admin/users").await;

@@ -6,13 +6,22 @@ use fantoccini::elements::Element;
 
 use super::web::Web;
 
-/// Registers a learner through the form, as a person would.
+/// The password every browser test registers with.
+pub(super) const PASSWORD: &str = "correct horse battery staple";
+
+/// Registers Lena, a learner, through the form, as a person would.
 pub(super) async fn register(web: &Web) {
+    register_as(web, "Lena Learner", "lena@example.org").await;
+}
+
+/// Registers `name` through the form and stays logged in; every account
+/// starts as a learner (`TestApp::set_role` makes staff).
+pub(super) async fn register_as(web: &Web, name: &str, email: &str) {
     web.goto("/register").await;
-    web.fill("#display_name", "Lena Learner").await;
-    web.fill("#email", "lena@example.org").await;
-    web.fill("#password", "correct horse battery staple").await;
-    web.fill("#password_confirm", "correct horse battery staple").await;
+    web.fill("#display_name", name).await;
+    web.fill("#email", email).await;
+    web.fill("#password", PASSWORD).await;
+    web.fill("#password_confirm", PASSWORD).await;
     web.click("form[action='/register'] button[type=submit]").await;
     web.wait_for_element("form[action='/logout']").await;
 }

@@ -2,22 +2,14 @@
 //! edit page through the accessibility, phone-width and keyboard checks,
 //! light and dark; and the live preview following what is typed.
 
+use super::learner::register_as;
 use super::web::Web;
 use crate::helpers::TestApp;
 
 /// Registers in the browser as an instructor who owns the bundled exam.
 async fn log_in_as_owner(app: &TestApp, web: &Web) {
-    web.goto("/register").await;
-    web.fill("#display_name", "Ines Instructor").await;
-    web.fill("#email", "ines@example.org").await;
-    web.fill("#password", "correct horse battery staple").await;
-    web.fill("#password_confirm", "correct horse battery staple").await;
-    web.click("form[action='/register'] button[type=submit]").await;
-    web.wait_for_element("form[action='/logout']").await;
-    sqlx::query("UPDATE users SET role = 'instructor' WHERE email = 'ines@example.org'")
-        .execute(&app.db)
-        .await
-        .expect("the role is set");
+    register_as(web, "Ines Instructor", "ines@example.org").await;
+    app.set_role("ines@example.org", "instructor").await;
     app.give_exam("mla-c01", "ines@example.org").await;
 }
 

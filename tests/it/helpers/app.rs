@@ -183,13 +183,20 @@ impl TestApp {
         let browser = self.new_browser();
         let response = browser.register(email, "Ines Instructor", "correct horse battery").await;
         assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "registration redirects");
-        sqlx::query("UPDATE users SET role = $1 WHERE email = $2")
+        self.set_role(email, role).await;
+        browser
+    }
+
+    /// Gives the account `email` a role, as `mockexam user create --role`
+    /// or an admin's accounts page would.
+    pub async fn set_role(&self, email: &str, role: &str) {
+        let done = sqlx::query("UPDATE users SET role = $1 WHERE email = $2")
             .bind(role)
             .bind(email)
             .execute(&self.db)
             .await
             .expect("the role is set");
-        browser
+        assert_eq!(done.rows_affected(), 1, "{email} has an account");
     }
 
     /// Makes the account `email` the owner of exam `slug`, as if they had
