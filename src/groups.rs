@@ -79,7 +79,7 @@ impl GroupName {
     pub fn parse(input: &str) -> Result<GroupName, &'static str> {
         let name = input.trim();
         if name.is_empty() {
-            return Err("Give the group a name, such as “Spring cohort 2027”.");
+            return Err("Give the group a name, such as “Tuesday evening class”.");
         }
         if name.chars().count() > Self::MAX {
             return Err("The name is too long: at most 100 characters.");
