@@ -90,13 +90,21 @@ pub async fn remove_member(app: &App, actor: &Actor, id: Uuid, user: Uuid) -> Re
 /// What a learner's join code came to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum JoinOutcome {
-    Joined { group: String },
-    AlreadyIn { group: String },
+    Joined {
+        group: String,
+    },
+    AlreadyIn {
+        group: String,
+    },
     /// No group has this code (or it cannot be a code at all).
     NoSuchCode,
-    Expired { on: OffsetDateTime },
+    Expired {
+        on: OffsetDateTime,
+    },
     /// Too many wrong codes lately: no code is looked up until then.
-    Locked { minutes: i64 },
+    Locked {
+        minutes: i64,
+    },
 }
 
 /// Joins `user` to the group whose code they typed.

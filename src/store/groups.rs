@@ -85,10 +85,15 @@ pub async fn set_code(
     code: &JoinCode,
     expires_at: OffsetDateTime,
 ) -> Result<(), CodeError> {
-    sqlx::query!("UPDATE groups SET join_code = $2, code_expires_at = $3 WHERE id = $1", id, code.as_stored(), expires_at)
-        .execute(db)
-        .await
-        .map_err(code_error)?;
+    sqlx::query!(
+        "UPDATE groups SET join_code = $2, code_expires_at = $3 WHERE id = $1",
+        id,
+        code.as_stored(),
+        expires_at
+    )
+    .execute(db)
+    .await
+    .map_err(code_error)?;
     Ok(())
 }
 
@@ -182,9 +187,8 @@ pub async fn add_member(db: impl PgExecutor<'_>, id: Uuid, user: Uuid, now: Offs
 
 /// Takes `user` out of group `id`; false when they were not in it.
 pub async fn remove_member(db: impl PgExecutor<'_>, id: Uuid, user: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query!("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2", id, user)
-        .execute(db)
-        .await?;
+    let done =
+        sqlx::query!("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2", id, user).execute(db).await?;
     Ok(done.rows_affected() == 1)
 }
 

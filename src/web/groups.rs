@@ -82,9 +82,7 @@ async fn join_group(
             JoinOutcome::Locked { minutes } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 None,
-                Some(format!(
-                    "Too many wrong codes from your account in the last hour: try again in {minutes} min."
-                )),
+                Some(format!("Too many wrong codes from your account in the last hour: try again in {minutes} min.")),
             ),
         }
     };

@@ -8,9 +8,9 @@ use time::Date;
 
 use super::history::{HistoryRow, SortKey, SortLink, sort_links, sort_rows};
 use super::trends::{self, Trends};
-use crate::app::{exams, groups};
 use crate::app::misses::{self, Breakdown};
 use crate::app::progress::{self, Progress};
+use crate::app::{exams, groups};
 use crate::exam::{Blueprint, Mode};
 use crate::progress::confidence::ConfidenceGroups;
 use crate::progress::coverage::Coverage;
