@@ -77,14 +77,11 @@ pub async fn regenerate_code(app: &App, actor: &Actor, id: Uuid) -> Result<JoinC
     Err(Error::Internal(anyhow::anyhow!("no free join code in {CODE_DRAWS} draws")))
 }
 
-/// Takes learner `user` out of group `id`, from the instructor's side.
-/// Returns who it was; someone not in the group is not found.
-pub async fn remove_member(app: &App, actor: &Actor, id: Uuid, user: Uuid) -> Result<Member> {
+/// Takes learner `user` out of group `id`, from the instructor's side;
+/// someone not in the group is not found.
+pub async fn remove_member(app: &App, actor: &Actor, id: Uuid, user: Uuid) -> Result<()> {
     let group = managed(app, actor, id).await?;
-    let members = store::members(&app.db, group.id).await?;
-    let member = members.into_iter().find(|m| m.user_id == user).ok_or(Error::NotFound)?;
-    store::remove_member(&app.db, group.id, user).await?;
-    Ok(member)
+    if store::remove_member(&app.db, group.id, user).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
 /// What a learner's join code came to.
@@ -148,9 +145,7 @@ pub async fn membership(app: &App, user: &User, id: Uuid) -> Result<Membership> 
     memberships(app, user).await?.into_iter().find(|m| m.group_id == id).ok_or(Error::NotFound)
 }
 
-/// Takes `user` out of group `id`; returns the group's name.
-pub async fn leave(app: &App, user: &User, id: Uuid) -> Result<String> {
-    let membership = membership(app, user, id).await?;
-    store::remove_member(&app.db, id, user.id.0).await?;
-    Ok(membership.name)
+/// Takes `user` out of group `id`; a group they are not in is not found.
+pub async fn leave(app: &App, user: &User, id: Uuid) -> Result<()> {
+    if store::remove_member(&app.db, id, user.id.0).await? { Ok(()) } else { Err(Error::NotFound) }
 }
