@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod exam;
+pub mod groups;
 pub mod progress;
 pub mod store;
 pub mod web;

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod exams;
+pub mod groups;
 pub mod hashing;
 pub mod imports;
 pub mod item_facts;

@@ -3,6 +3,7 @@
 
 pub mod attempts;
 pub mod exams;
+pub mod groups;
 pub mod imports;
 pub mod misses;
 pub mod progress;

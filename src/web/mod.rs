@@ -14,6 +14,7 @@ pub mod exams;
 pub mod form;
 pub mod format;
 pub mod formats;
+mod groups;
 pub mod health;
 pub mod home;
 mod instructor;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(misses::router())
         .merge(reports::router())
         .merge(progress::router())
+        .merge(groups::router())
         .merge(instructor::router())
         .merge(admin::router())
         .merge(api::router())

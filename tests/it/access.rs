@@ -33,6 +33,11 @@ const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("GET", "/instructor/exams/mla-c01/questions/q1/edit"),
     ("POST", "/instructor/exams/mla-c01/questions/q1/edit"),
     ("POST", "/instructor/exams/mla-c01/questions/q1/preview"),
+    ("GET", "/instructor/groups"),
+    ("POST", "/instructor/groups"),
+    ("GET", "/instructor/groups/{id}"),
+    ("POST", "/instructor/groups/{id}/code"),
+    ("POST", "/instructor/groups/{id}/members/{id}/remove"),
 ];
 
 /// The instructors' JSON API.

@@ -15,6 +15,7 @@ mod credit;
 mod exam_day;
 mod exam_flow;
 mod fuzz;
+mod groups;
 mod helpers;
 mod hostile_client;
 mod imports;

@@ -1,11 +1,13 @@
 //! The instructor's area: the exams, each with its past imports and
-//! exports, the exam editor and publishing, and the upload of question
-//! sets with a preview before the import. Every route is for instructors and admins: a learner gets 403,
-//! a visitor the login page.
+//! exports, the exam editor and publishing, the upload of question sets
+//! with a preview before the import, and the groups learners join. Every
+//! route is for instructors and admins: a learner gets 403, a visitor the
+//! login page.
 
 mod blueprints;
 mod diff;
 mod exams;
+mod groups;
 mod question_edit;
 mod questions;
 mod uploads;
@@ -51,6 +53,12 @@ pub fn router() -> Router<AppState> {
             get(question_edit::edit_question).post(question_edit::save_question),
         )
         .route("/instructor/exams/{slug}/questions/{key}/preview", post(question_edit::preview_question))
+        // Groups: the list and a new one, a group's page, a new join code,
+        // and a member removed.
+        .route("/instructor/groups", get(groups::list_groups).post(groups::create_group))
+        .route("/instructor/groups/{id}", get(groups::show_group))
+        .route("/instructor/groups/{id}/code", post(groups::regenerate_code))
+        .route("/instructor/groups/{id}/members/{user}/remove", post(groups::remove_member))
         .route_layer(middleware::from_fn(require_instructor))
 }
 

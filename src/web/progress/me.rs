@@ -8,9 +8,9 @@ use time::Date;
 
 use super::history::{HistoryRow, SortKey, SortLink, sort_links, sort_rows};
 use super::trends::{self, Trends};
-use crate::app::exams;
 use crate::app::misses::{self, Breakdown};
 use crate::app::progress::{self, Progress};
+use crate::app::{exams, groups};
 use crate::exam::{Blueprint, Mode};
 use crate::progress::confidence::ConfidenceGroups;
 use crate::progress::coverage::Coverage;
@@ -19,6 +19,7 @@ use crate::progress::readiness::{self, Readiness, Verdict};
 use crate::progress::review;
 use crate::progress::weak_spots::{self, Focus};
 use crate::store::exams::Exam;
+use crate::store::groups::Membership;
 use crate::store::users::User;
 use crate::web::form::AppForm;
 use crate::web::format;
@@ -92,6 +93,8 @@ struct MePage {
     answers: usize,
     trends: Trends,
     misses: Breakdown,
+    /// The groups the learner is in, each with its Leave link.
+    groups: Vec<Membership>,
 }
 
 impl MePage {
@@ -120,6 +123,10 @@ impl MePage {
         let query: String =
             form_urlencoded::Serializer::new(String::new()).append_pair("error_tag", &format!("tag:{tag}")).finish();
         format!("/me/misses?{query}")
+    }
+
+    fn joined(&self, m: &Membership) -> String {
+        format::utc_minute(m.joined_at)
     }
 
     fn days_left_text(&self) -> Option<String> {
@@ -171,8 +178,11 @@ pub(super) async fn show(
 ) -> Result<Response> {
     let user = session.user.id.0;
     let (exams, exam) = chosen_exam(&state, &session.user, q.exam.as_deref()).await?;
-    let (progress, misses) =
-        tokio::try_join!(progress::progress(&state, user, &exam), misses::breakdown(&state, user, exam.id))?;
+    let (progress, misses, groups) = tokio::try_join!(
+        progress::progress(&state, user, &exam),
+        misses::breakdown(&state, user, exam.id),
+        groups::memberships(&state, &session.user)
+    )?;
     let Progress {
         attempts,
         history,
@@ -223,6 +233,7 @@ pub(super) async fn show(
         notice: match q.notice.as_deref() {
             Some("date-set") => Some("Your exam date is saved."),
             Some("date-cleared") => Some("Your exam date is cleared."),
+            Some("group-left") => Some("You left the group."),
             _ => None,
         },
         total_attempts: attempts.len(),
@@ -261,6 +272,7 @@ pub(super) async fn show(
         answers: history.answers.len(),
         trends: trends::of(b, &history),
         misses,
+        groups,
         exam: b.clone(),
         exams,
     };

@@ -24,6 +24,7 @@ mod blueprints;
 mod confidence;
 mod credit;
 mod exam_screen;
+mod groups;
 mod instructor;
 mod instructor_story;
 mod mouse_and_keyboard;
