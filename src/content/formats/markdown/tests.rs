@@ -71,6 +71,26 @@ fn case_studies_come_first_and_order_is_kept() {
     assert_eq!(questions(&read(&text)), questions(&set));
 }
 
+/// A case study our Markdown cannot hold leaves out itself and each of its
+/// questions, named; the rest of the set is written.
+#[test]
+fn a_case_study_our_markdown_cannot_hold_is_left_out_with_its_questions() {
+    let set = read(REALISTIC);
+    let all = questions(&set);
+    for (broken, why) in
+        [("Grocery\ntwo lines", "its title runs over more than one line"), ("", "the case study cannot be written")]
+    {
+        let mut cases = set.cases.clone();
+        cases[0].title = broken.into();
+        let written = write(&all, &cases);
+        let named: Vec<&str> = written.losses.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(named, ["cs-grocery", "cs-grocery-ingest", "cs-grocery-order"], "{:?}", written.losses);
+        assert!(written.losses[0].1.contains(why), "{:?}", written.losses[0]);
+        let kept: Vec<&str> = written.text.lines().filter_map(|l| l.strip_prefix("## Question ")).collect();
+        assert_eq!(kept, ["d3-async-inference", "d4-drift"]);
+    }
+}
+
 #[test]
 fn what_our_markdown_cannot_hold_is_left_out_and_named() {
     let mut q = sample();
