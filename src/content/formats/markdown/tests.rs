@@ -77,11 +77,16 @@ fn case_studies_come_first_and_order_is_kept() {
 fn a_case_study_our_markdown_cannot_hold_is_left_out_with_its_questions() {
     let set = read(REALISTIC);
     let all = questions(&set);
-    for (broken, why) in
-        [("Grocery\ntwo lines", "its title runs over more than one line"), ("", "the case study cannot be written")]
-    {
+    type Break<'a> = &'a dyn Fn(&mut CaseStudy);
+    let breaks: [(Break, &str); 4] = [
+        (&|c| c.title = "Grocery\ntwo lines".into(), "its title runs over more than one line"),
+        (&|c| c.title.clear(), "the case study cannot be written"),
+        (&|c| c.scenario = "```\nopen fence".into(), "a code fence in its scenario is not closed"),
+        (&|c| c.scenario.push_str("   "), "its texts do not read back the same"),
+    ];
+    for (break_case, why) in breaks {
         let mut cases = set.cases.clone();
-        cases[0].title = broken.into();
+        break_case(&mut cases[0]);
         let written = write(&all, &cases);
         let named: Vec<&str> = written.losses.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(named, ["cs-grocery", "cs-grocery-ingest", "cs-grocery-order"], "{:?}", written.losses);
