@@ -257,6 +257,29 @@ fn one_attempt_has_a_facility_and_no_discrimination() {
     assert_no_nan(&stats);
 }
 
+#[test]
+fn two_attempts_are_enough_for_both_discriminations() {
+    // a1 right and a2 wrong at q1, both right at q2: totals 2 and 1, q1's
+    // rest scores both 1 (no spread); groups of 1 attempt: D = 1 − 0.
+    let responses = vec![
+        response(1, 1, 0, 0, None),
+        response(2, 1, 1, 0, None),
+        response(1, 2, 0, 0, None),
+        response(2, 2, 0, 0, None),
+    ];
+    let stats = analyse(&[single(1, 0)], &Attempt::totals(&responses), &responses);
+    assert_eq!((stats[0].point_biserial, stats[0].upper_lower), (None, Some(1.0)));
+    // a1 right at both, a2 wrong at both: q1's rest scores 1 and 0, r = 1.
+    let responses = vec![
+        response(1, 1, 0, 0, None),
+        response(2, 1, 1, 0, None),
+        response(1, 2, 0, 0, None),
+        response(2, 2, 1, 0, None),
+    ];
+    let stats = analyse(&[single(1, 0)], &Attempt::totals(&responses), &responses);
+    assert_eq!((stats[0].point_biserial, stats[0].upper_lower), (Some(1.0), Some(1.0)));
+}
+
 /// 25 attempts at two questions; `right(a, q)` says who got which right.
 fn class_of_25(right: impl Fn(u128, u128) -> bool) -> Vec<ItemStats> {
     let responses: Vec<ItemResponse> =
