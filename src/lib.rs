@@ -1,6 +1,7 @@
 //! mockexam: a self-hosted practice-exam server.
 
 pub mod account;
+pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod clock;
