@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::open;
 use crate::app::{App, Result};
 use crate::exam::FinishReason;
+use crate::exam::scoring::Score;
 use crate::store::attempts;
 
 /// How a submit ended; each leads to the same result.
@@ -29,12 +30,19 @@ pub async fn submit(app: &App, user: Uuid, id: Uuid) -> Result<SubmitOutcome> {
         Some(FinishReason::Expired) => SubmitOutcome::Expired,
         Some(FinishReason::Submitted) => SubmitOutcome::AlreadySubmitted,
         None => {
-            attempts::finish(&app.db, id, Some(user), FinishReason::Submitted, app.clock.now())
-                .await?
-                .ok_or(crate::app::Error::NotFound)?;
+            grade(app, id, Some(user), FinishReason::Submitted).await?.ok_or(crate::app::Error::NotFound)?;
             SubmitOutcome::Submitted
         }
     })
+}
+
+/// Grades an attempt once, however often it is called: every path that ends
+/// an attempt (a submit, a save or a page that finds the time up, the sweep)
+/// comes through here, so whatever is kept up to date at grading time is
+/// kept in one place. `user`, when given, must own the attempt. The score,
+/// or None when there is no such attempt.
+pub async fn grade(app: &App, id: Uuid, user: Option<Uuid>, reason: FinishReason) -> Result<Option<Score>> {
+    Ok(attempts::finish(&app.db, id, user, reason, app.clock.now()).await?)
 }
 
 /// Grades every attempt past its deadline that no request has touched:
@@ -43,7 +51,7 @@ pub async fn grade_expired(app: &App) -> Result<usize> {
     let now = app.clock.now();
     let due = attempts::expired(&app.db, now, app.grace()).await?;
     for id in &due {
-        attempts::finish(&app.db, *id, None, FinishReason::Expired, now).await?;
+        grade(app, *id, None, FinishReason::Expired).await?;
     }
     Ok(due.len())
 }

@@ -10,7 +10,7 @@ mod read;
 mod save;
 mod start;
 
-pub use finish::{SubmitOutcome, grade_expired, submit};
+pub use finish::{SubmitOutcome, grade, grade_expired, submit};
 pub use read::{AttemptResult, ResultOutcome, open, open_item, result, version_of};
 pub use save::{ItemShape, MAX_SEQ, SaveOutcome, SaveRequest, SaveStatus, save, shape};
 pub use start::{MAX_COUNT, StartOutcome, StartRefusal, StartRequest, start};
@@ -43,7 +43,7 @@ pub async fn expire_if_due(
         app.item_facts.remember(&attempt, &items);
         return Ok((attempt, items));
     }
-    attempts::finish(&app.db, attempt.id, Some(attempt.user_id), FinishReason::Expired, app.clock.now()).await?;
+    grade(app, attempt.id, Some(attempt.user_id), FinishReason::Expired).await?;
     load_own(app, attempt.id, attempt.user_id, position).await
 }
 

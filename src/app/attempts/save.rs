@@ -240,7 +240,7 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
         attempts::SaveOutcome::Finished { expired: false, seq } => SaveOutcome::Finished { seq },
         attempts::SaveOutcome::TimeUp { seq } => {
             // The save found the deadline passed: grading is the next step.
-            attempts::finish(&app.db, id, Some(user), crate::exam::FinishReason::Expired, now).await?;
+            super::grade(app, id, Some(user), crate::exam::FinishReason::Expired).await?;
             SaveOutcome::TimeUp { seq }
         }
         attempts::SaveOutcome::Locked { seq } => SaveOutcome::Locked { seq },
