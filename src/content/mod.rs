@@ -1,6 +1,8 @@
 //! Question files: parse, validate and summarise an exam's content. Pure
 //! apart from [`load_dir`], which only reads files.
 
+#[cfg(test)]
+mod bank_checks;
 pub mod formats;
 pub mod import;
 pub mod markdown;
