@@ -7,6 +7,7 @@ pub mod formats;
 pub mod import;
 pub mod markdown;
 pub mod parse;
+pub mod tags;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use serde::Deserialize;
 
 use crate::exam::{Blueprint, CaseStudy, CreditRule, Domain, Question, Scale, blueprint, kind::Kind};
 pub use parse::ContentError;
+pub use tags::TagInfo;
 
 /// A question with the place it came from.
 #[derive(Debug, Clone)]
@@ -30,6 +32,8 @@ pub struct ExamContent {
     pub blueprint: Blueprint,
     pub questions: Vec<SourcedQuestion>,
     pub cases: Vec<CaseStudy>,
+    /// The topics `exam.toml` declares; empty when it declares none.
+    pub tags: Vec<TagInfo>,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +53,8 @@ struct ExamFile {
     explanations_in_practice: bool,
     scale: Scale,
     domains: Vec<Domain>,
+    #[serde(default)]
+    tags: Vec<TagInfo>,
 }
 
 fn shown() -> bool {
@@ -61,6 +67,11 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Parses and checks an `exam.toml`.
 pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentError>> {
+    parse_exam(file, text).map(|(blueprint, _)| blueprint)
+}
+
+/// Parses and checks an `exam.toml`: its blueprint and its declared tags.
+pub fn parse_exam(file: &str, text: &str) -> Result<(Blueprint, Vec<TagInfo>), Vec<ContentError>> {
     let error = |line: usize, message: String| ContentError {
         file: file.to_string(),
         line,
@@ -88,7 +99,7 @@ pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentE
     };
     // The same checks as the browser's editor; each problem is placed on
     // the line of the key it names (a domain's on the line of its code).
-    let errors: Vec<ContentError> = blueprint::check(&blueprint)
+    let mut errors: Vec<ContentError> = blueprint::check(&blueprint)
         .into_iter()
         .map(|p| {
             let line = match p.field.strip_prefix("domains[").and_then(|rest| rest.split(']').next()) {
@@ -102,12 +113,17 @@ pub fn parse_blueprint(file: &str, text: &str) -> Result<Blueprint, Vec<ContentE
             error(line, p.message)
         })
         .collect();
-    if errors.is_empty() { Ok(blueprint) } else { Err(errors) }
+    errors.extend(tags::check_declared(file, text, &exam.tags));
+    if errors.is_empty() { Ok((blueprint, exam.tags)) } else { Err(errors) }
 }
 
 /// Parses and cross-checks an exam's question files, given as (name, text):
-/// domains exist, ids are unique, case studies are whole.
-pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Result<ExamContent, Vec<ContentError>> {
+/// domains exist, ids are unique, case studies are whole, and tags are
+/// declared when the exam declares `tags`.
+pub fn check_questions(
+    (blueprint, tags): (Blueprint, Vec<TagInfo>),
+    files: &[(String, String)],
+) -> Result<ExamContent, Vec<ContentError>> {
     let mut errors = Vec::new();
     let mut questions: Vec<SourcedQuestion> = Vec::new();
     let mut cases: Vec<CaseStudy> = Vec::new();
@@ -170,7 +186,8 @@ pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Resu
             question: q.value,
         }));
     }
-    if errors.is_empty() { Ok(ExamContent { blueprint, questions, cases }) } else { Err(errors) }
+    errors.extend(tags::check_used(&tags, &questions));
+    if errors.is_empty() { Ok(ExamContent { blueprint, questions, cases, tags }) } else { Err(errors) }
 }
 
 /// Reads an exam folder: `exam.toml` and every `*.md` beneath it, in name
@@ -187,7 +204,7 @@ pub fn load_dir(dir: &Path) -> Result<ExamContent, Vec<ContentError>> {
     };
     let toml_path = dir.join("exam.toml");
     let toml_text = std::fs::read_to_string(&toml_path).map_err(|e| io_error(&toml_path, e))?;
-    let blueprint = parse_blueprint(&toml_path.display().to_string(), &toml_text);
+    let exam = parse_exam(&toml_path.display().to_string(), &toml_text);
     let mut paths = Vec::new();
     collect_markdown(dir, &mut paths).map_err(|e| io_error(dir, e))?;
     paths.sort();
@@ -196,8 +213,7 @@ pub fn load_dir(dir: &Path) -> Result<ExamContent, Vec<ContentError>> {
         let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
         files.push((path.display().to_string(), text));
     }
-    let blueprint = blueprint?;
-    check_questions(blueprint, &files)
+    check_questions(exam?, &files)
 }
 
 fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -323,7 +339,8 @@ weight = 1
                 "## Case study cs\n\ntitle: T\n\nScenario.\n\n".to_string() + &q("x", "D1", Some("cs")),
             ),
         ];
-        let errors: Vec<String> = check_questions(b, &files).unwrap_err().iter().map(ToString::to_string).collect();
+        let errors: Vec<String> =
+            check_questions((b, Vec::new()), &files).unwrap_err().iter().map(ToString::to_string).collect();
         assert!(errors.iter().any(|e| e.contains("a.md:23: [y] unknown domain `D9`")), "{errors:#?}");
         assert!(errors.iter().any(|e| e.contains("[x] question id already used at a.md:1")), "{errors:#?}");
         assert!(errors.iter().any(|e| e.contains("b.md:1: [cs] a case study needs two")), "{errors:#?}");

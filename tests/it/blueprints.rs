@@ -78,7 +78,8 @@ async fn give_questions(app: &TestApp, slug: &str, per_domain: usize) {
         }
     }
     let blueprint = exams::by_slug(&app.db, slug).await.unwrap().expect("the exam").blueprint;
-    let content = content::check_questions(blueprint, &[("bank.md".into(), text)]).expect("the questions check");
+    let content =
+        content::check_questions((blueprint, Vec::new()), &[("bank.md".into(), text)]).expect("the questions check");
     exams::import(&app.db, &content, app.clock.now()).await.expect("the questions load");
 }
 

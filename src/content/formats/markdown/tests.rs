@@ -190,10 +190,8 @@ fn the_whole_bank_round_trips_identically() {
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     assert_eq!(questions(&set), qs);
     assert_eq!(set.cases, cs);
-    let checked = crate::content::check_questions(
-        crate::content::load_dir(Path::new("content/mla-c01")).expect("loads").blueprint,
-        &[("bank.md".into(), written.text)],
-    );
+    let bank = crate::content::load_dir(Path::new("content/mla-c01")).expect("loads");
+    let checked = crate::content::check_questions((bank.blueprint, bank.tags), &[("bank.md".into(), written.text)]);
     assert!(checked.is_ok(), "the written file passes the exam's own checks: {:?}", checked.err());
 }
 
