@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::learner_view;
 use super::questions::question_url;
+use crate::app::exams::Actor;
 use crate::app::report_inbox::{
     self, AnswerOutcome, AnswerRequest, InboxEntry, MAX_DUPLICATE_OF_CHARS, MAX_REPLY_CHARS,
 };
@@ -213,31 +214,28 @@ pub struct ReportQuery {
     saved: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The report page: with the answer as typed and its problems when it was
+/// refused (422), else with the report's own answer in the form.
 async fn render_report(
     state: &AppState,
-    actor: &crate::app::exams::Actor,
+    actor: &Actor,
     chrome: Chrome,
-    slug: &str,
-    id: Uuid,
-    form: AnswerForm,
-    errors: FieldErrors,
+    (slug, id): (&str, Uuid),
+    refused: Option<(AnswerForm, FieldErrors)>,
     notice: Option<&'static str>,
-    status: StatusCode,
 ) -> Result<Response> {
     let detail = report_inbox::report(state, actor, slug, id).await?;
     let r = Row::new(slug, detail.entry);
-    // The form starts from the report's own answer, so a second look
-    // shows what was said.
-    let form = if errors.is_empty() {
-        AnswerForm {
+    let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    // A second look shows what was said.
+    let (form, errors) = refused.unwrap_or_else(|| {
+        let form = AnswerForm {
             status: if r.status.is_resolved() { r.status.as_str().to_string() } else { String::new() },
             reply: r.reply.clone().unwrap_or_default(),
             duplicate_of: r.duplicate_of.clone().unwrap_or_default(),
-        }
-    } else {
-        form
-    };
+        };
+        (form, FieldErrors::default())
+    });
     let page = ReportPage {
         chrome,
         exam: detail.exam.blueprint,
@@ -267,18 +265,7 @@ pub async fn show_report(
         Some(_) => Some("Resolved: the learner sees the status and your reply on their reports."),
         None => None,
     };
-    render_report(
-        &state,
-        &actor,
-        chrome,
-        &slug,
-        id,
-        AnswerForm::default(),
-        FieldErrors::default(),
-        notice,
-        StatusCode::OK,
-    )
-    .await
+    render_report(&state, &actor, chrome, (&slug, id), None, notice).await
 }
 
 pub async fn answer_report(
@@ -299,7 +286,7 @@ pub async fn answer_report(
             for (field, message) in problems {
                 errors.add(field, message);
             }
-            render_report(&state, &actor, chrome, &slug, id, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_report(&state, &actor, chrome, (&slug, id), Some((form, errors)), None).await
         }
     }
 }
