@@ -41,6 +41,11 @@ async fn the_inbox_and_a_report_page_pass_every_layout() {
     web.visit_in_every_layout("/instructor/exams/mla-c01/reports").await;
     web.visit_in_every_layout(&format!("/instructor/exams/mla-c01/reports?question={question}")).await;
     web.visit_in_every_layout(&format!("/instructor/exams/mla-c01/reports/{report}")).await;
+    // For a person to look at, on a phone.
+    web.goto("/instructor/exams/mla-c01/reports").await;
+    web.screenshot("report-inbox-375", 375, 800).await;
+    web.goto(&format!("/instructor/exams/mla-c01/reports/{report}")).await;
+    web.screenshot("report-page-375", 375, 800).await;
 
     // Resolved, then the learner's pages with the reply.
     web.goto(&format!("/instructor/exams/mla-c01/reports/{report}")).await;
