@@ -36,6 +36,9 @@ pub struct Inbox {
     /// The page shown, moved into range (1-based).
     pub page: usize,
     pub reports: Vec<InboxEntry>,
+    /// The id in the exam of the question filtered to, when it is one of
+    /// the exam's questions.
+    pub question_key: Option<String>,
 }
 
 pub async fn inbox(
@@ -52,7 +55,11 @@ pub async fn inbox(
     let page = page.clamp(1, total.div_ceil(per_page).max(1));
     let offset = ((page - 1) * per_page) as i64;
     let reports = report_inbox::list(&app.db, exam.id, filter, None, offset, per_page as i64).await?;
-    Ok(Inbox { exam, total, page, reports: reports.into_iter().map(entry).collect() })
+    let question_key = match filter.question {
+        Some(question) => report_inbox::question_key(&app.db, exam.id, question).await?,
+        None => None,
+    };
+    Ok(Inbox { exam, total, page, reports: reports.into_iter().map(entry).collect(), question_key })
 }
 
 /// One report with the question as its learner saw it.

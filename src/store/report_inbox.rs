@@ -124,6 +124,14 @@ pub async fn list(
         .collect())
 }
 
+/// The id in the exam (`key`) of question `question`, when it is one of
+/// the exam's.
+pub async fn question_key(db: impl PgExecutor<'_>, exam: Uuid, question: Uuid) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT key FROM questions WHERE exam_id = $1 AND id = $2", exam, question)
+        .fetch_optional(db)
+        .await
+}
+
 /// A version's content: what a report's learner saw.
 pub async fn version_content(db: impl PgExecutor<'_>, version: Uuid) -> sqlx::Result<Option<VersionContent>> {
     let row = sqlx::query_scalar!(

@@ -73,6 +73,14 @@ async fn a_report_reaches_the_inbox_is_answered_and_the_learner_reads_the_reply(
     assert!(only_q1.contains("1 report") && only_q1.contains(&key1) && !only_q1.contains(&key2), "{only_q1}");
     let typos = ines.get_text(&format!("{INBOX}?reason=typo")).await;
     assert!(typos.contains(&key2) && !typos.contains(&key1));
+    let (q3, key3): (Uuid, String) = sqlx::query_as(
+        "SELECT id, key FROM questions WHERE id NOT IN (SELECT question_id FROM problem_reports) LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("an unreported question");
+    let none = ines.get_text(&format!("{INBOX}?question={q3}")).await;
+    assert!(none.contains("No reports match") && none.contains(&format!("<code>{key3}</code>")), "{none}");
 
     // The exam page and the question page count what waits, and link here.
     let exam = ines.get_text("/instructor/exams/mla-c01").await;

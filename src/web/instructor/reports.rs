@@ -125,8 +125,8 @@ struct InboxPage {
     chrome: Chrome,
     exam: Blueprint,
     form: InboxQuery,
-    /// The question filtered to, when it is one: its uuid and, when any
-    /// report shows it, its id in the exam.
+    /// The question filtered to: its uuid and, when it is one of the
+    /// exam's questions, its id in the exam.
     question: Option<(Uuid, Option<String>)>,
     rows: Vec<Row>,
     total: usize,
@@ -150,7 +150,7 @@ pub async fn list_reports(
     let inbox = report_inbox::inbox(&state, &actor, &slug, &filter, page, PER_PAGE).await?;
     let paging = Paging::new(inbox.total, PER_PAGE, inbox.page);
     let rows: Vec<Row> = inbox.reports.into_iter().map(|e| Row::new(&slug, e)).collect();
-    let question = filter.question.map(|q| (q, rows.first().map(|r| r.question_key.clone())));
+    let question = filter.question.map(|q| (q, inbox.question_key));
     let page = InboxPage {
         chrome,
         exam: inbox.exam.blueprint,
