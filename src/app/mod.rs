@@ -16,6 +16,7 @@ pub mod item_facts;
 pub mod misses;
 pub mod progress;
 pub mod questions;
+pub mod report_inbox;
 pub mod reports;
 pub mod uploads;
 pub mod users;

@@ -8,6 +8,7 @@ pub mod imports;
 pub mod misses;
 pub mod progress;
 pub mod questions;
+pub mod report_inbox;
 pub mod reports;
 pub mod sessions;
 pub mod throttle;

@@ -47,17 +47,20 @@ impl Reason {
     }
 }
 
-/// Where a report stands; instructors move it on.
+/// Where a report stands; instructors move it on. `Rejected` is stored as
+/// "rejected" and reads "Not a problem".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Open,
     Acknowledged,
     Fixed,
     Rejected,
+    Duplicate,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Open, Status::Acknowledged, Status::Fixed, Status::Rejected];
+    pub const ALL: [Status; 5] =
+        [Status::Open, Status::Acknowledged, Status::Fixed, Status::Rejected, Status::Duplicate];
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
@@ -69,6 +72,7 @@ impl Status {
             Status::Acknowledged => "acknowledged",
             Status::Fixed => "fixed",
             Status::Rejected => "rejected",
+            Status::Duplicate => "duplicate",
         }
     }
 
@@ -77,7 +81,8 @@ impl Status {
             Status::Open => "Open",
             Status::Acknowledged => "Acknowledged",
             Status::Fixed => "Fixed",
-            Status::Rejected => "Rejected",
+            Status::Rejected => "Not a problem",
+            Status::Duplicate => "Duplicate",
         }
     }
 
@@ -85,18 +90,24 @@ impl Status {
     pub fn meaning(self) -> &'static str {
         match self {
             Status::Open => "sent; no one has read it yet",
-            Status::Acknowledged => "an instructor has read it",
+            Status::Acknowledged => "an instructor has read it and is working on it",
             Status::Fixed => "the question was corrected; new attempts get the corrected version",
-            Status::Rejected => "an instructor found the question right as it is",
+            Status::Rejected => "an instructor found the question right as it is; their reply says why",
+            Status::Duplicate => "the same problem was reported before and is followed there; the reply says where",
         }
+    }
+
+    /// Whether an instructor has answered it for good (until reopened).
+    pub fn is_resolved(self) -> bool {
+        matches!(self, Status::Fixed | Status::Rejected | Status::Duplicate)
     }
 }
 
-fn reason(s: &str) -> Reason {
+pub(super) fn reason(s: &str) -> Reason {
     Reason::parse(s).expect("the problem_reports.reason check admits only known reasons")
 }
 
-fn status(s: &str) -> Status {
+pub(super) fn status(s: &str) -> Status {
     Status::parse(s).expect("the problem_reports.status check admits only known statuses")
 }
 
@@ -199,6 +210,18 @@ pub struct Report {
     pub version_number: i32,
     /// The reported version's stem as written (Markdown).
     pub stem: String,
+    pub answer: Answer,
+}
+
+/// An instructor's answer to a report: set when it was resolved, empty
+/// while it is open or acknowledged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// Plain text, as typed.
+    pub reply: Option<String>,
+    /// For a duplicate: the report or question it repeats, in words.
+    pub duplicate_of: Option<String>,
+    pub resolved_at: Option<OffsetDateTime>,
 }
 
 /// The learner's own reports, newest first (at most `limit`), or only the
@@ -207,7 +230,7 @@ pub async fn own(db: impl PgExecutor<'_>, user: Uuid, id: Option<Uuid>, limit: i
     let rows = sqlx::query!(
         r#"SELECT r.id, r.reason, r.comment, r.status, r.created_at, r.updated_at, r.attempt_id, r.position,
                   q.key AS question_key, e.blueprint->>'title' AS "exam_title!", v.number AS version_number,
-                  v.content->'question'->>'stem' AS "stem!"
+                  v.content->'question'->>'stem' AS "stem!", r.reply, r.duplicate_of, r.resolved_at
            FROM problem_reports r
            JOIN questions q ON q.id = r.question_id
            JOIN exams e ON e.id = q.exam_id
@@ -236,6 +259,7 @@ pub async fn own(db: impl PgExecutor<'_>, user: Uuid, id: Option<Uuid>, limit: i
             exam_title: r.exam_title,
             version_number: r.version_number,
             stem: r.stem,
+            answer: Answer { reply: r.reply, duplicate_of: r.duplicate_of, resolved_at: r.resolved_at },
         })
         .collect())
 }

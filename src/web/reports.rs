@@ -120,6 +120,11 @@ struct ReportRow {
     /// The item it was sent from, while its attempt exists.
     item_href: Option<String>,
     position: Option<i32>,
+    /// The instructor's reply (plain text, shown escaped), the report or
+    /// question a duplicate repeats, and the day it was resolved.
+    reply: Option<String>,
+    duplicate_of: Option<String>,
+    resolved: Option<String>,
 }
 
 impl From<ReportEntry> for ReportRow {
@@ -141,6 +146,9 @@ impl From<ReportEntry> for ReportRow {
             // The item page sends a finished attempt's item to its result.
             item_href: r.attempt_id.zip(r.position).map(|(a, p)| format!("/attempts/{a}/items/{p}")),
             position: r.position,
+            reply: r.answer.reply,
+            duplicate_of: r.answer.duplicate_of,
+            resolved: r.answer.resolved_at.map(utc_day),
         }
     }
 }
@@ -157,7 +165,7 @@ struct ReportsPage {
     /// Whether there may be older reports than the [`LIST_LIMIT`] shown.
     truncated: bool,
     limit: i64,
-    statuses: [Status; 4],
+    statuses: [Status; 5],
 }
 
 async fn show_reports(

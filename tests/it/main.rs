@@ -25,5 +25,6 @@ mod notes;
 mod openapi;
 mod progress;
 mod questions;
+mod report_inbox;
 mod resilience;
 mod web_basics;

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::app::exams::Actor;
-use crate::app::{exams, imports};
+use crate::app::{exams, imports, report_inbox};
 use crate::content::formats::Format;
 use crate::exam::Blueprint;
 use crate::store::exams::Exam;
@@ -48,6 +48,8 @@ struct ExamPage {
     imports: Vec<ImportRecord>,
     formats: Vec<Format>,
     notice: Option<String>,
+    /// Its reports waiting for an answer (open or acknowledged).
+    unresolved_reports: i64,
 }
 
 impl ExamPage {
@@ -86,8 +88,17 @@ pub(super) async fn render_exam(
     let exam = exams::editable(state, actor, slug).await?;
     let imports = imports::list(state, actor, slug).await?;
     let formats = Format::ALL.into_iter().filter(|f| f.writable()).collect();
-    let page =
-        ExamPage { chrome, exam: exam.blueprint, published: exam.published, publish_error, imports, formats, notice };
+    let unresolved_reports = report_inbox::unresolved(state, &exam, None).await?;
+    let page = ExamPage {
+        chrome,
+        exam: exam.blueprint,
+        published: exam.published,
+        publish_error,
+        imports,
+        formats,
+        notice,
+        unresolved_reports,
+    };
     Ok((status, Html(page.render()?)).into_response())
 }
 

@@ -1,6 +1,7 @@
 //! The instructor's area: the exams, each with its past imports and
 //! exports, the exam editor and publishing, the upload of question sets
-//! with a preview before the import, and the groups learners join. Every
+//! with a preview before the import, the problem reports learners sent,
+//! and the groups learners join. Every
 //! route is for instructors and admins: a learner gets 403, a visitor the
 //! login page.
 
@@ -10,6 +11,7 @@ mod exams;
 mod groups;
 mod question_edit;
 mod questions;
+mod reports;
 mod uploads;
 
 use axum::Router;
@@ -53,6 +55,9 @@ pub fn router() -> Router<AppState> {
             get(question_edit::edit_question).post(question_edit::save_question),
         )
         .route("/instructor/exams/{slug}/questions/{key}/preview", post(question_edit::preview_question))
+        // The problem-report inbox: the list, and one report with its answer.
+        .route("/instructor/exams/{slug}/reports", get(reports::list_reports))
+        .route("/instructor/exams/{slug}/reports/{id}", get(reports::show_report).post(reports::answer_report))
         // Groups: the list and a new one, a group's page, a new join code,
         // and a member removed.
         .route("/instructor/groups", get(groups::list_groups).post(groups::create_group))

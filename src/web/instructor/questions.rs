@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::diff::{self, Mark};
 use super::learner_view;
 use crate::app::questions::{self, Detail};
+use crate::app::report_inbox;
 use crate::content::formats::Format;
 use crate::exam::kind::Kind;
 use crate::exam::{Blueprint, VersionContent};
@@ -165,6 +166,9 @@ struct QuestionPage {
     diff: Vec<(Mark, String)>,
     formats: Vec<Format>,
     notice: Option<String>,
+    /// Its reports waiting for an answer, and the inbox filtered to it.
+    unresolved_reports: i64,
+    reports_url: String,
 }
 
 impl QuestionPage {
@@ -211,8 +215,11 @@ pub async fn show_question(
             hash: v.content_hash.chars().take(12).collect(),
         })
         .collect();
+    let unresolved_reports = report_inbox::unresolved(&state, &detail.exam, Some(detail.question.id)).await?;
     let page = QuestionPage {
         chrome,
+        unresolved_reports,
+        reports_url: super::reports::inbox_url(&slug, Some(detail.question.id)),
         number: current,
         item: learner_view(detail.current().content.clone(), 1),
         key: detail.question.key.clone(),

@@ -32,4 +32,5 @@ mod notes;
 mod phone;
 mod progress;
 mod questions;
+mod report_inbox;
 mod without_javascript;
