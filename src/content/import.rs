@@ -234,8 +234,9 @@ fn unmapped_problem(blueprint: &Blueprint, u: &Unmapped) -> Problem {
     Problem::error(u.line, message).for_question(&u.ids[0])
 }
 
-/// A case study needs two or more questions, all in one domain; a question
-/// may only name a case study the files define.
+/// A case study needs two or more questions (of any domains: the draw counts
+/// each against its own); a question may only name a case study the files
+/// define.
 fn check_cases(out: &mut Validated) {
     let mut problems = Vec::new();
     for q in &out.questions {
@@ -258,9 +259,6 @@ fn check_cases(out: &mut Validated) {
         };
         if members.len() < 2 {
             problems.push(at(format!("the case study `{}` needs two or more questions", case.id)));
-        }
-        if members.windows(2).any(|w| w[0].question.domain != w[1].question.domain) {
-            problems.push(at(format!("the questions of the case study `{}` must share one domain", case.id)));
         }
     }
     out.problems.extend(problems);

@@ -159,9 +159,6 @@ pub fn check_questions(blueprint: Blueprint, files: &[(String, String)]) -> Resu
                     format!("a case study needs two or more questions with `case: {}`", c.value.id),
                 ));
             }
-            if members.windows(2).any(|w| w[0].domain != w[1].domain) {
-                errors.push(error(c.line, &c.value.id, "the questions of a case study must share one domain".into()));
-            }
             if cases.iter().any(|d| d.id == c.value.id) {
                 errors.push(error(c.line, &c.value.id, "case study id already used".into()));
             }

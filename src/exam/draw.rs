@@ -60,11 +60,23 @@ pub struct Drawn {
     pub scored: bool,
 }
 
-/// A question alone, or a whole case study: the draw never splits one.
+/// A question alone, or a whole case study: the draw never splits one. A
+/// case study's questions may belong to several domains; each counts
+/// against its own domain's quota.
 struct Unit {
     members: Vec<usize>,
-    domain: String,
     priority: i64,
+}
+
+impl Unit {
+    /// Whether every member fits what is left of its domain's quota.
+    fn fits(&self, candidates: &[Candidate], remaining: &HashMap<&str, u32>) -> bool {
+        let mut need: HashMap<&str, u32> = HashMap::new();
+        for &m in &self.members {
+            *need.entry(candidates[m].domain.as_str()).or_default() += 1;
+        }
+        need.iter().all(|(d, n)| remaining.get(d).is_some_and(|left| n <= left))
+    }
 }
 
 /// Draws up to `request.count` candidates: per-domain counts by largest
@@ -84,9 +96,10 @@ pub fn draw(candidates: &[Candidate], request: &Request) -> Vec<Drawn> {
     let mut taken = vec![false; units.len()];
     let mut picked: Vec<usize> = Vec::new();
     for (i, unit) in units.iter().enumerate() {
-        let quota = remaining.get_mut(unit.domain.as_str()).expect("units are only made for drawn domains");
-        if unit.members.len() as u32 <= *quota {
-            *quota -= unit.members.len() as u32;
+        if unit.fits(candidates, &remaining) {
+            for &m in &unit.members {
+                *remaining.get_mut(candidates[m].domain.as_str()).expect("units hold only drawn domains") -= 1;
+            }
             taken[i] = true;
             picked.push(i);
         }
@@ -103,7 +116,7 @@ pub fn draw(candidates: &[Candidate], request: &Request) -> Vec<Drawn> {
     }
     picked.shuffle(&mut rng);
 
-    let unscored = pick_unscored(&units, &picked, request, &mut rng);
+    let unscored = pick_unscored(candidates, &units, &picked, request, &mut rng);
     picked
         .iter()
         .flat_map(|&u| units[u].members.iter().map(move |&c| (u, c)))
@@ -127,7 +140,7 @@ fn group_units(candidates: &[Candidate], domains: &[(String, u32)]) -> Vec<Unit>
                 if let Some(case) = c.case.as_deref() {
                     case_unit.insert(case, units.len());
                 }
-                units.push(Unit { members: vec![i], domain: c.domain.clone(), priority: c.priority });
+                units.push(Unit { members: vec![i], priority: c.priority });
             }
         }
     }
@@ -136,7 +149,13 @@ fn group_units(candidates: &[Candidate], domains: &[(String, u32)]) -> Vec<Unit>
 
 /// Marks `request.unscored` drawn items unscored, split over domains by
 /// weight, preferring questions outside case studies.
-fn pick_unscored(units: &[Unit], picked: &[usize], request: &Request, rng: &mut ChaCha8Rng) -> Vec<(usize, usize)> {
+fn pick_unscored(
+    candidates: &[Candidate],
+    units: &[Unit],
+    picked: &[usize],
+    request: &Request,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(usize, usize)> {
     if request.unscored == 0 {
         return Vec::new();
     }
@@ -146,8 +165,8 @@ fn pick_unscored(units: &[Unit], picked: &[usize], request: &Request, rng: &mut 
     for ((code, _), share) in request.domains.iter().zip(shares) {
         let mut pool: Vec<(usize, usize, bool)> = picked
             .iter()
-            .filter(|&&u| units[u].domain == *code)
             .flat_map(|&u| units[u].members.iter().map(move |&c| (u, c, units[u].members.len() > 1)))
+            .filter(|&(_, c, _)| candidates[c].domain == *code)
             .collect();
         pool.shuffle(rng);
         pool.sort_by_key(|&(_, _, in_case)| in_case);
@@ -270,6 +289,45 @@ mod tests {
                 assert_eq!(pos[2] - pos[0], 2);
             }
             assert_eq!(per_domain(&candidates, &drawn), vec![18, 17, 14, 16]);
+        }
+    }
+
+    #[test]
+    fn a_case_study_across_domains_stays_whole_and_counts_in_each_domain() {
+        let mut candidates = bank(20);
+        // Two D1 questions and one D3 question share a case study.
+        for i in [0, 1, 45] {
+            candidates[i].case = Some("cs".into());
+        }
+        assert_eq!(candidates[45].domain, "D3");
+        let d = domains();
+        let mut drew_it = 0;
+        for seed in 0..40 {
+            let drawn = draw(&candidates, &Request { unscored: 15, ..request(&d, seed) });
+            let in_case: Vec<&Drawn> = drawn.iter().filter(|x| candidates[x.candidate].case.is_some()).collect();
+            assert!(in_case.is_empty() || in_case.len() == 3, "seed {seed}: {in_case:?}");
+            drew_it += usize::from(in_case.len() == 3);
+            assert_eq!(per_domain(&candidates, &drawn), vec![18, 17, 14, 16], "seed {seed}");
+            let scored: Vec<Drawn> = drawn.iter().filter(|x| x.scored).cloned().collect();
+            assert_eq!(per_domain(&candidates, &scored), vec![14, 13, 11, 12], "seed {seed}");
+        }
+        assert!(drew_it > 0, "the case study was drawn in some of the 40 mocks");
+    }
+
+    #[test]
+    fn a_case_study_that_does_not_fit_a_domain_quota_is_left_out() {
+        // D2's quota in a 10-question draw is 3; a case with four D2
+        // questions cannot fit, however early it comes.
+        let mut candidates = bank(10);
+        for c in candidates.iter_mut().filter(|c| c.domain == "D2").take(4) {
+            c.case = Some("big".into());
+            c.priority = i64::MIN;
+        }
+        let d = domains();
+        for seed in 0..20 {
+            let drawn = draw(&candidates, &Request { count: 10, ..request(&d, seed) });
+            assert!(drawn.iter().all(|x| candidates[x.candidate].case.is_none()), "seed {seed}");
+            assert_eq!(per_domain(&candidates, &drawn), vec![3, 3, 2, 2]);
         }
     }
 
