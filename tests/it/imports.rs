@@ -548,14 +548,14 @@ async fn an_exported_bank_imported_into_a_fresh_database_is_the_same_bank() {
     );
     let report = report(&out);
     assert!(out.status.success(), "{report}");
-    assert_eq!(report["counts"]["added"], 341, "{}", report["counts"]);
+    assert_eq!(report["counts"]["added"], 398, "{}", report["counts"]);
 
     let mut theirs = PgConnection::connect(&fresh.url).await.expect("the fresh database exists");
     let imported = bank(&mut theirs).await;
     theirs.close().await.unwrap();
     let original = bank(&mut app.connect().await).await;
-    assert_eq!(original.len(), 341);
-    assert_eq!(imported.len(), 341);
+    assert_eq!(original.len(), 398);
+    assert_eq!(imported.len(), 398);
     for (a, b) in original.iter().zip(&imported) {
         assert_eq!(a.0, b.0, "the same ids");
         assert_eq!((a.4, b.4), (1, 1), "{}: one version in each database", a.0);
@@ -710,9 +710,9 @@ async fn questions_an_import_brings_back_stay_after_the_content_folder_is_loaded
         report(&out)
     };
     let preview = run(true);
-    assert_eq!(retired().await, 341);
+    assert_eq!(retired().await, 398);
     // Unchanged, as the import will count them: they come back as they were.
-    assert_eq!(preview["counts"]["unchanged"], 341, "{}", preview["counts"]);
+    assert_eq!(preview["counts"]["unchanged"], 398, "{}", preview["counts"]);
     let changes: Vec<&str> =
         preview["questions"].as_array().unwrap().iter().map(|q| q["change"].as_str().unwrap()).collect();
     assert!(changes.iter().all(|c| *c == "unchanged"), "each row agrees with the counts");
@@ -723,8 +723,8 @@ async fn questions_an_import_brings_back_stay_after_the_content_folder_is_loaded
     assert_eq!(imported["counts"], preview["counts"], "the import did what the preview said");
     let import = imported["import_id"].as_str().expect("imported");
     assert_eq!(retired().await, 0);
-    assert_eq!(imported_keys(&app.db, import).await.len(), 341, "the import owns what it brought back");
+    assert_eq!(imported_keys(&app.db, import).await.len(), 398, "the import owns what it brought back");
     run(true);
     assert_eq!(retired().await, 0, "the next start retires none of the imported questions");
-    assert_eq!(rows(&app.db).await.versions, 341, "no version was added on the way");
+    assert_eq!(rows(&app.db).await.versions, 398, "no version was added on the way");
 }

@@ -354,7 +354,7 @@ async fn an_export_in_json_reads_back_as_the_whole_bank_and_aiken_is_refused() {
     let app = TestApp::spawn().await;
     let api = instructor(&app).await;
     let current = count(&app, "SELECT count(*) FROM questions WHERE NOT retired").await;
-    assert_eq!(current, 341, "the bundled bank");
+    assert_eq!(current, 398, "the bundled bank");
 
     let response = api.send(Method::GET, "/api/v1/exams/mla-c01/export?format=json", None).await;
     assert_eq!(response.status(), StatusCode::OK);

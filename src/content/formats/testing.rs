@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use super::ReadSet;
 use crate::exam::{Body, CaseStudy, Choice, Difficulty, Pair, Question};
 
-/// The bundled bank's 341 questions and its case studies, for round trips.
+/// The bundled bank's 398 questions and its case studies, for round trips.
 pub fn bank() -> (Vec<Question>, Vec<CaseStudy>) {
     let content = crate::content::load_dir(Path::new("content/mla-c01")).expect("the bundled bank loads");
     (content.questions.into_iter().map(|q| q.question).collect(), content.cases)

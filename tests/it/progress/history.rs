@@ -22,7 +22,7 @@ async fn a_new_learner_is_told_plainly_that_there_is_nothing_yet() {
     assert!(page.contains("Too early to tell"), "no verdict without data");
     assert!(page.contains("No attempts yet"));
     assert!(page.contains("Nothing is due for review now."));
-    assert!(page.contains("0 of 341"), "coverage counts the whole bank");
+    assert!(page.contains("0 of 398"), "coverage counts the whole bank");
 }
 
 #[tokio::test]
@@ -86,7 +86,7 @@ async fn the_history_lists_filters_sorts_and_exports_every_attempt() {
     assert_eq!(body["responses"].as_array().unwrap().len(), 137);
     let (status, body) = api.get("/api/v1/me/progress?exam=mla-c01").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["coverage"]["bank"], json!(341));
+    assert_eq!(body["coverage"]["bank"], json!(398));
     assert_eq!(body["review"]["due"].as_u64().unwrap() as usize, body["review"]["queue"].as_array().unwrap().len());
     let (status, _) = api.get("/api/v1/me/progress?exam=nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

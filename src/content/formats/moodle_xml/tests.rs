@@ -381,7 +381,7 @@ fn generated_questions_survive_a_round_trip() {
 fn the_whole_bank_survives_a_round_trip() {
     let content = crate::content::load_dir(Path::new("content/mla-c01")).expect("the bundled bank loads");
     let questions: Vec<Question> = content.questions.into_iter().map(|q| q.question).collect();
-    assert_eq!(questions.len(), 341);
+    assert_eq!(questions.len(), 398);
     round_trip(&questions, &content.cases);
 }
 
