@@ -9,7 +9,7 @@ use crate::account::Role;
 use crate::exam::Blueprint;
 use crate::exam::blueprint::{self, DrawPreview, Problem};
 use crate::store::attempts::{self, Summary};
-use crate::store::exams::{self, Exam, WriteError};
+use crate::store::exams::{self, Exam, Topic, WriteError};
 use crate::store::users::User;
 
 /// Who changes exams: an account, or the command line. An instructor edits
@@ -79,21 +79,49 @@ pub async fn by_slug(app: &App, slug: &str) -> Result<Exam> {
 /// What the start page of an exam shows a learner.
 pub struct Overview {
     pub exam: Exam,
-    /// Every tag with its number of questions, for drills.
-    pub tags: Vec<(String, i64)>,
+    /// Every tag with its number of questions, for drills, by domain.
+    pub topics: Vec<TopicGroup>,
     /// This learner's attempts of this exam that are still running.
     pub in_progress: Vec<Summary>,
 }
 
 pub async fn overview(app: &App, user: &User, slug: &str) -> Result<Overview> {
     let exam = visible_by_slug(app, user, slug).await?;
-    let tags = exams::tags(&app.db, exam.id).await?;
+    let topics = group_topics(&exam.blueprint, exams::tags(&app.db, exam.id).await?);
     let in_progress = attempts::list(&app.db, user.id.0, 50)
         .await?
         .into_iter()
         .filter(|a| a.exam_slug == slug && a.finished_at.is_none())
         .collect();
-    Ok(Overview { exam, tags, in_progress })
+    Ok(Overview { exam, topics, in_progress })
+}
+
+/// The drill picker's topics of one domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicGroup {
+    /// "D1 Data Preparation for Machine Learning".
+    pub label: String,
+    pub topics: Vec<Topic>,
+}
+
+/// Topics under the domain most of their questions belong to, in the
+/// blueprint's order of domains, each keeping the order it came in; then
+/// "Other topics" for a domain the blueprint no longer has. A group without
+/// topics is left out.
+pub fn group_topics(blueprint: &Blueprint, topics: Vec<Topic>) -> Vec<TopicGroup> {
+    let mut groups: Vec<TopicGroup> = blueprint
+        .domains
+        .iter()
+        .map(|d| TopicGroup { label: format!("{} {}", d.code, d.name), topics: Vec::new() })
+        .chain([TopicGroup { label: "Other topics".into(), topics: Vec::new() }])
+        .collect();
+    let other = groups.len() - 1;
+    for topic in topics {
+        let i = blueprint.domains.iter().position(|d| d.code == topic.domain).unwrap_or(other);
+        groups[i].topics.push(topic);
+    }
+    groups.retain(|g| !g.topics.is_empty());
+    groups
 }
 
 /// What saving a blueprint came to: saved under its slug, or every problem
@@ -194,4 +222,27 @@ pub async fn unpublish(app: &App, actor: &Actor, slug: &str) -> Result<()> {
     let exam = editable(app, actor, slug).await?;
     exams::set_published(&app.db, exam.id, false).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(tag: &str, domain: &str) -> Topic {
+        Topic { tag: tag.into(), name: Some(tag.to_uppercase()), domain: domain.into(), questions: 3 }
+    }
+
+    #[test]
+    fn topics_sit_under_their_domain_in_blueprint_order_keeping_their_own_order() {
+        let blueprint = crate::exam::scoring::tests::mla();
+        let topics = vec![topic("zeta", "D3"), topic("alpha", "D1"), topic("gone", "D9"), topic("beta", "D3")];
+        let groups = group_topics(&blueprint, topics);
+        let shown: Vec<(&str, Vec<&str>)> =
+            groups.iter().map(|g| (g.label.as_str(), g.topics.iter().map(|t| t.tag.as_str()).collect())).collect();
+        assert_eq!(
+            shown,
+            vec![("D1 D1", vec!["alpha"]), ("D3 D3", vec!["zeta", "beta"]), ("Other topics", vec!["gone"]),]
+        );
+        assert!(group_topics(&blueprint, Vec::new()).is_empty());
+    }
 }

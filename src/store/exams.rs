@@ -60,6 +60,17 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
     .fetch_one(&mut *tx)
     .await?;
     let mut report = write_questions(&mut tx, exam_id, &content.questions, &content.cases, now, None).await?;
+    sqlx::query!("DELETE FROM exam_tags WHERE exam_id = $1", exam_id).execute(&mut *tx).await?;
+    let (tags, names): (Vec<&str>, Vec<&str>) = content.tags.iter().map(|t| (t.tag.as_str(), t.name.as_str())).unzip();
+    sqlx::query!(
+        "INSERT INTO exam_tags (exam_id, tag, name, position)
+         SELECT $1, t.tag, t.name, t.position FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(tag, name, position)",
+        exam_id,
+        &tags as _,
+        &names as _
+    )
+    .execute(&mut *tx)
+    .await?;
     let seen: Vec<String> = content.questions.iter().map(|q| q.question.id.clone()).collect();
     report.retired = sqlx::query!(
         "UPDATE questions SET retired = true
@@ -305,16 +316,32 @@ pub async fn live_counts(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Ve
     Ok(rows.into_iter().map(|r| (r.domain, r.n as u32)).collect())
 }
 
-/// Tags in use by an exam's live questions, with how many questions carry each.
-pub async fn tags(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<(String, i64)>> {
+/// A tag in use by an exam's live questions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub tag: String,
+    /// Its declared name; None when the exam does not declare it.
+    pub name: Option<String>,
+    /// The domain most of its questions belong to (one of them, on a tie).
+    pub domain: String,
+    pub questions: i64,
+}
+
+/// Every tag in use by an exam's live questions, with how many questions
+/// carry it, in the declared order, then undeclared ones by spelling.
+pub async fn tags(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<Topic>> {
     let rows = sqlx::query!(
-        r#"SELECT tag AS "tag!", count(*) AS "n!" FROM questions, unnest(tags) AS tag
-           WHERE exam_id = $1 AND NOT retired GROUP BY tag ORDER BY tag"#,
+        r#"SELECT u.tag AS "tag!", t.name AS "name?", u.domain AS "domain!", u.n AS "n!"
+           FROM (SELECT tag, mode() WITHIN GROUP (ORDER BY domain) AS domain, count(*) AS n
+                 FROM questions, unnest(tags) AS tag
+                 WHERE exam_id = $1 AND NOT retired GROUP BY tag) u
+           LEFT JOIN exam_tags t ON t.exam_id = $1 AND t.tag = u.tag
+           ORDER BY t.position NULLS LAST, u.tag"#,
         exam
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.tag, r.n)).collect())
+    Ok(rows.into_iter().map(|r| Topic { tag: r.tag, name: r.name, domain: r.domain, questions: r.n }).collect())
 }
 
 /// Reads question versions by id, for the in-memory cache.

@@ -30,7 +30,7 @@ struct StartPage {
     exam: Blueprint,
     /// Only its editors see a draft: they are told learners do not.
     draft: bool,
-    tags: Vec<(String, i64)>,
+    topics: Vec<exams::TopicGroup>,
     in_progress: Vec<Summary>,
     error: Option<String>,
     extra_times: [ExtraTime; 3],
@@ -53,12 +53,12 @@ async fn render_start(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response> {
-    let exams::Overview { exam, tags, in_progress } = exams::overview(state, user, slug).await?;
+    let exams::Overview { exam, topics, in_progress } = exams::overview(state, user, slug).await?;
     let page = StartPage {
         chrome,
         draft: !exam.published,
         exam: exam.blueprint,
-        tags,
+        topics,
         in_progress,
         error,
         extra_times: ExtraTime::ALL,

@@ -1,0 +1,11 @@
+-- An exam's declared topics (issue 16): the tags `exam.toml` lists, each
+-- with the name the drill picker shows, in the file's order. Rewritten
+-- whole each time the exam's content is loaded; an exam that declares
+-- none has no rows, and the picker shows its tags as they are spelled.
+CREATE TABLE exam_tags (
+    exam_id  uuid NOT NULL REFERENCES exams (id) ON DELETE CASCADE,
+    tag      text NOT NULL,
+    name     text NOT NULL,
+    position integer NOT NULL,
+    PRIMARY KEY (exam_id, tag)
+);
