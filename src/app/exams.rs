@@ -104,20 +104,24 @@ pub struct TopicGroup {
     pub topics: Vec<Topic>,
 }
 
-/// Topics under the domain most of their questions belong to, in the
-/// blueprint's order of domains, each keeping the order it came in; then
-/// "Other topics" for a domain the blueprint no longer has. A group without
-/// topics is left out.
+/// Topics under their domain, in the blueprint's order of domains, each
+/// keeping the order it came in; then "Across domains" for those declared
+/// without one, and "Other topics" for a domain the blueprint no longer
+/// has. A group without topics is left out.
 pub fn group_topics(blueprint: &Blueprint, topics: Vec<Topic>) -> Vec<TopicGroup> {
+    let group = |label: String| TopicGroup { label, topics: Vec::new() };
     let mut groups: Vec<TopicGroup> = blueprint
         .domains
         .iter()
-        .map(|d| TopicGroup { label: format!("{} {}", d.code, d.name), topics: Vec::new() })
-        .chain([TopicGroup { label: "Other topics".into(), topics: Vec::new() }])
+        .map(|d| group(format!("{} {}", d.code, d.name)))
+        .chain([group("Across domains".into()), group("Other topics".into())])
         .collect();
-    let other = groups.len() - 1;
+    let (across, other) = (groups.len() - 2, groups.len() - 1);
     for topic in topics {
-        let i = blueprint.domains.iter().position(|d| d.code == topic.domain).unwrap_or(other);
+        let i = match topic.domain.as_deref() {
+            None => across,
+            Some(code) => blueprint.domains.iter().position(|d| d.code == code).unwrap_or(other),
+        };
         groups[i].topics.push(topic);
     }
     groups.retain(|g| !g.topics.is_empty());
@@ -228,20 +232,31 @@ pub async fn unpublish(app: &App, actor: &Actor, slug: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn topic(tag: &str, domain: &str) -> Topic {
-        Topic { tag: tag.into(), name: Some(tag.to_uppercase()), domain: domain.into(), questions: 3 }
+    fn topic(tag: &str, domain: Option<&str>) -> Topic {
+        Topic { tag: tag.into(), name: Some(tag.to_uppercase()), domain: domain.map(Into::into), questions: 3 }
     }
 
     #[test]
     fn topics_sit_under_their_domain_in_blueprint_order_keeping_their_own_order() {
         let blueprint = crate::exam::scoring::tests::mla();
-        let topics = vec![topic("zeta", "D3"), topic("alpha", "D1"), topic("gone", "D9"), topic("beta", "D3")];
+        let topics = vec![
+            topic("zeta", Some("D3")),
+            topic("gone", Some("D9")),
+            topic("trade-off", None),
+            topic("alpha", Some("D1")),
+            topic("beta", Some("D3")),
+        ];
         let groups = group_topics(&blueprint, topics);
         let shown: Vec<(&str, Vec<&str>)> =
             groups.iter().map(|g| (g.label.as_str(), g.topics.iter().map(|t| t.tag.as_str()).collect())).collect();
         assert_eq!(
             shown,
-            vec![("D1 D1", vec!["alpha"]), ("D3 D3", vec!["zeta", "beta"]), ("Other topics", vec!["gone"]),]
+            vec![
+                ("D1 D1", vec!["alpha"]),
+                ("D3 D3", vec!["zeta", "beta"]),
+                ("Across domains", vec!["trade-off"]),
+                ("Other topics", vec!["gone"]),
+            ]
         );
         assert!(group_topics(&blueprint, Vec::new()).is_empty());
     }

@@ -113,7 +113,8 @@ pub fn parse_exam(file: &str, text: &str) -> Result<(Blueprint, Vec<TagInfo>), V
             error(line, p.message)
         })
         .collect();
-    errors.extend(tags::check_declared(file, text, &exam.tags));
+    let codes: Vec<&str> = blueprint.domains.iter().map(|d| d.code.as_str()).collect();
+    errors.extend(tags::check_declared(file, text, &exam.tags, &codes));
     if errors.is_empty() { Ok((blueprint, exam.tags)) } else { Err(errors) }
 }
 

@@ -5,7 +5,11 @@
 //! [[tags]]
 //! tag = "feature-store"
 //! name = "SageMaker Feature Store"
+//! domain = "D1"
 //! ```
+//!
+//! The domain places the topic in the drill picker; a topic without one
+//! spans the domains (e.g. `trade-off`).
 //!
 //! An exam that declares tags must use only those: a tag spelled two ways
 //! (`multi-model-endpoint`, `multi-model-endpoints`) splits a topic in the
@@ -25,12 +29,16 @@ use super::{ContentError, SourcedQuestion};
 pub struct TagInfo {
     pub tag: String,
     pub name: String,
+    /// The domain the drill picker lists it under; None: across domains.
+    #[serde(default)]
+    pub domain: Option<String>,
 }
 
 /// Problems with the declarations themselves: a tag declared twice, an
-/// empty name, a tag that is not lower-case words joined by hyphens. Each
-/// is placed on the line of the tag in `exam.toml` (`text`).
-pub fn check_declared(file: &str, text: &str, declared: &[TagInfo]) -> Vec<ContentError> {
+/// empty name, a tag that is not lower-case words joined by hyphens, a
+/// domain that is not one of `domains`. Each is placed on the line of the
+/// tag in `exam.toml` (`text`).
+pub fn check_declared(file: &str, text: &str, declared: &[TagInfo], domains: &[&str]) -> Vec<ContentError> {
     let line_of = |tag: &str| {
         let needle = format!("\"{tag}\"");
         text.lines().position(|l| l.trim_start().starts_with("tag") && l.contains(&needle)).map_or(1, |i| i + 1)
@@ -56,6 +64,12 @@ pub fn check_declared(file: &str, text: &str, declared: &[TagInfo]) -> Vec<Conte
         }
         if t.name.trim().is_empty() {
             errors.push(error(&t.tag, format!("the tag `{}` needs a name to show learners", t.tag)));
+        }
+        if let Some(d) = t.domain.as_deref().filter(|d| !domains.contains(d)) {
+            errors.push(error(
+                &t.tag,
+                format!("the tag `{}` names the domain `{d}`: this exam has {}", t.tag, domains.join(", ")),
+            ));
         }
     }
     errors
@@ -139,7 +153,7 @@ mod tests {
     use crate::exam::{Body, Question};
 
     fn info(tag: &str, name: &str) -> TagInfo {
-        TagInfo { tag: tag.into(), name: name.into() }
+        TagInfo { tag: tag.into(), name: name.into(), domain: None }
     }
 
     fn question(id: &str, line: usize, tags: &[&str]) -> SourcedQuestion {
@@ -189,15 +203,18 @@ mod tests {
     fn declarations_must_be_unique_well_formed_and_named_each_on_its_line() {
         let text = "slug = \"x\"\n[[tags]]\ntag = \"kms\"\nname = \"KMS\"\n[[tags]]\ntag = \"kms\"\nname = \" \"\n\
                     [[tags]]\ntag = \"Bad Tag\"\nname = \"B\"\n";
-        let declared = [info("kms", "KMS"), info("kms", " "), info("Bad Tag", "B"), info("a--b", "A")];
+        let mut declared = [info("kms", "KMS"), info("kms", " "), info("Bad Tag", "B"), info("a--b", "A")];
+        declared[0].domain = Some("D1".into());
+        declared[3].domain = Some("D7".into());
         let errors: Vec<String> =
-            check_declared("exam.toml", text, &declared).iter().map(ToString::to_string).collect();
-        assert_eq!(errors.len(), 4, "{errors:#?}");
+            check_declared("exam.toml", text, &declared, &["D1", "D2"]).iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 5, "{errors:#?}");
         assert!(errors[0].starts_with("exam.toml:3: the tag `kms` is declared twice"), "{errors:#?}");
         assert!(errors[1].contains("the tag `kms` needs a name"), "{errors:#?}");
         assert!(errors[2].starts_with("exam.toml:9: the tag `Bad Tag` must be lower-case"), "{errors:#?}");
         assert!(errors[3].contains("`a--b` must be lower-case"), "{errors:#?}");
-        assert!(check_declared("exam.toml", text, &[info("ml-ops2", "MLOps")]).is_empty());
+        assert!(errors[4].contains("the tag `a--b` names the domain `D7`: this exam has D1, D2"), "{errors:#?}");
+        assert!(check_declared("exam.toml", text, &[info("ml-ops2", "MLOps")], &[]).is_empty());
     }
 
     #[test]

@@ -61,13 +61,17 @@ pub async fn import(db: &PgPool, content: &ExamContent, now: OffsetDateTime) -> 
     .await?;
     let mut report = write_questions(&mut tx, exam_id, &content.questions, &content.cases, now, None).await?;
     sqlx::query!("DELETE FROM exam_tags WHERE exam_id = $1", exam_id).execute(&mut *tx).await?;
-    let (tags, names): (Vec<&str>, Vec<&str>) = content.tags.iter().map(|t| (t.tag.as_str(), t.name.as_str())).unzip();
+    let tags: Vec<&str> = content.tags.iter().map(|t| t.tag.as_str()).collect();
+    let names: Vec<&str> = content.tags.iter().map(|t| t.name.as_str()).collect();
+    let domains: Vec<Option<&str>> = content.tags.iter().map(|t| t.domain.as_deref()).collect();
     sqlx::query!(
-        "INSERT INTO exam_tags (exam_id, tag, name, position)
-         SELECT $1, t.tag, t.name, t.position FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(tag, name, position)",
+        "INSERT INTO exam_tags (exam_id, tag, name, domain, position)
+         SELECT $1, t.tag, t.name, t.domain, t.position
+         FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(tag, name, domain, position)",
         exam_id,
         &tags as _,
-        &names as _
+        &names as _,
+        &domains as _
     )
     .execute(&mut *tx)
     .await?;
@@ -322,8 +326,10 @@ pub struct Topic {
     pub tag: String,
     /// Its declared name; None when the exam does not declare it.
     pub name: Option<String>,
-    /// The domain most of its questions belong to (one of them, on a tie).
-    pub domain: String,
+    /// Its declared domain; for an undeclared tag, the domain most of its
+    /// questions belong to (one of them, on a tie). None: declared as
+    /// spanning the domains.
+    pub domain: Option<String>,
     pub questions: i64,
 }
 
@@ -331,7 +337,8 @@ pub struct Topic {
 /// carry it, in the declared order, then undeclared ones by spelling.
 pub async fn tags(db: impl PgExecutor<'_>, exam: Uuid) -> sqlx::Result<Vec<Topic>> {
     let rows = sqlx::query!(
-        r#"SELECT u.tag AS "tag!", t.name AS "name?", u.domain AS "domain!", u.n AS "n!"
+        r#"SELECT u.tag AS "tag!", t.name AS "name?",
+                  CASE WHEN t.tag IS NULL THEN u.domain ELSE t.domain END AS "domain?", u.n AS "n!"
            FROM (SELECT tag, mode() WITHIN GROUP (ORDER BY domain) AS domain, count(*) AS n
                  FROM questions, unnest(tags) AS tag
                  WHERE exam_id = $1 AND NOT retired GROUP BY tag) u

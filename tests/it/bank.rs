@@ -30,22 +30,68 @@ fn the_bank_parses_and_holds_enough_questions_per_domain_and_kind() {
     assert_eq!(b.domains[3].name, "ML Solution Monitoring, Maintenance, and Security");
 
     let per_domain = |code: &str| bank.questions.iter().filter(|q| q.question.domain == code).count();
-    // Four 65-item mocks without a repeat: 4 × 18 / 17 / 14 / 16.
-    for (code, min) in [("D1", 74), ("D2", 69), ("D3", 58), ("D4", 64)] {
+    // Six 65-item mocks without a repeat: 6 × 18 / 17 / 14 / 16.
+    for (code, min) in [("D1", 108), ("D2", 102), ("D3", 84), ("D4", 96)] {
         assert!(per_domain(code) >= min, "{code} has {} questions, needs {min}", per_domain(code));
     }
-    assert!(bank.questions.len() >= 265);
 
     let per_kind = |kind: Kind| bank.questions.iter().filter(|q| q.question.body.kind() == kind).count();
-    assert!(per_kind(Kind::Multiple) >= 40, "multiple: {}", per_kind(Kind::Multiple));
-    assert!(per_kind(Kind::Ordering) >= 15, "ordering: {}", per_kind(Kind::Ordering));
-    assert!(per_kind(Kind::Matching) >= 15, "matching: {}", per_kind(Kind::Matching));
+    assert!(per_kind(Kind::Multiple) >= 60, "multiple: {}", per_kind(Kind::Multiple));
+    assert!(per_kind(Kind::Ordering) >= 25, "ordering: {}", per_kind(Kind::Ordering));
+    assert!(per_kind(Kind::Matching) >= 25, "matching: {}", per_kind(Kind::Matching));
     assert!(per_kind(Kind::Single) > bank.questions.len() / 2, "mostly single");
+}
 
-    assert!(bank.cases.len() >= 4, "case studies: {}", bank.cases.len());
+/// As on the real exam: at least 10 case studies, each of 3–4 questions
+/// that together test more than one domain.
+#[test]
+fn case_studies_are_many_and_each_spans_domains() {
+    let bank = bank();
+    assert!(bank.cases.len() >= 10, "case studies: {}", bank.cases.len());
     for case in &bank.cases {
-        let n = bank.questions.iter().filter(|q| q.question.case.as_deref() == Some(case.id.as_str())).count();
-        assert!((2..=4).contains(&n), "case study {} has {n} questions", case.id);
+        let members: Vec<&str> = bank
+            .questions
+            .iter()
+            .filter(|q| q.question.case.as_deref() == Some(case.id.as_str()))
+            .map(|q| q.question.domain.as_str())
+            .collect();
+        assert!((3..=4).contains(&members.len()), "case study {} has {} questions", case.id, members.len());
+        let domains: HashSet<&str> = members.iter().copied().collect();
+        assert!(domains.len() > 1, "case study {} tests only {domains:?}", case.id);
+    }
+}
+
+/// At least a third of the questions weigh two stated constraints against
+/// each other, tagged `trade-off`.
+#[test]
+fn a_third_of_the_questions_are_trade_offs() {
+    let bank = bank();
+    let trade_offs = bank.questions.iter().filter(|q| q.question.tags.iter().any(|t| t == "trade-off")).count();
+    assert!(
+        3 * trade_offs >= bank.questions.len(),
+        "{trade_offs} of {} questions are tagged trade-off, fewer than a third",
+        bank.questions.len()
+    );
+}
+
+/// The drill picker lists a curated set a person can scan: about 100
+/// declared topics, each named and in use by at least two questions, and
+/// every question tagged from them (`load_dir` refuses an undeclared tag).
+#[test]
+fn the_topics_are_declared_named_and_a_scannable_number() {
+    let bank = bank();
+    assert!((80..=120).contains(&bank.tags.len()), "{} declared tags", bank.tags.len());
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for q in &bank.questions {
+        assert!((1..=5).contains(&q.question.tags.len()), "{} has {} tags", q.question.id, q.question.tags.len());
+        for t in &q.question.tags {
+            *uses.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    for t in &bank.tags {
+        assert!(!t.name.trim().is_empty());
+        let n = uses.get(t.tag.as_str()).copied().unwrap_or(0);
+        assert!(n >= 2, "the declared tag {} is used by {n} questions", t.tag);
     }
 }
 
@@ -147,4 +193,33 @@ fn key_positions_are_balanced() {
         let share = *n as f64 / keys as f64;
         assert!(share <= 0.35, "option {} holds {:.0}% of the keys", position + 1, share * 100.0);
     }
+}
+
+/// The drill picker shows the declared topics by their names, under their
+/// domains, each with its number of questions; a drill on one of them draws
+/// only questions carrying it.
+#[tokio::test]
+async fn the_drill_picker_lists_named_topics_by_domain_with_counts() {
+    let app = crate::helpers::TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let page = app.get_text("/exams/mla-c01").await;
+    let athena = bank().questions.iter().filter(|q| q.question.tags.iter().any(|t| t == "athena")).count();
+    let d1 = page.find(r#"<optgroup label="D1 Data Preparation for Machine Learning">"#).expect("a D1 group");
+    let d2 = page.find(r#"<optgroup label="D2 ML Model Development">"#).expect("a D2 group");
+    let option = page.find(&format!(r#"<option value="athena">Amazon Athena ({athena} questions)</option>"#));
+    assert!(option.is_some_and(|i| d1 < i && i < d2), "Athena is listed by name under D1");
+    assert!(page.contains(r#"<optgroup label="Across domains">"#), "trade-offs span the domains");
+    assert!(page.contains(r#"<option value="trade-off">Trade-offs between two constraints ("#));
+
+    let id = app.start(&[("mode", "drill"), ("tag", "athena"), ("count", "5")]).await;
+    let tagged: Vec<Vec<String>> = sqlx::query_scalar(
+        "SELECT q.tags FROM items i JOIN question_versions v ON v.id = i.version_id
+         JOIN questions q ON q.id = v.question_id WHERE i.attempt_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(tagged.len(), 5);
+    assert!(tagged.iter().all(|tags| tags.iter().any(|t| t == "athena")), "{tagged:?}");
 }
