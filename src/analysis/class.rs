@@ -8,7 +8,9 @@ use std::cmp::Ordering;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::progress::readiness::{DomainFigure, Verdict};
+use crate::exam::Blueprint;
+use crate::progress::History;
+use crate::progress::readiness::{self, DomainFigure, Verdict};
 
 /// How recent a finished mock must be for a learner not to be at risk.
 pub const RECENT_MOCK_DAYS: i64 = 14;
@@ -35,6 +37,31 @@ pub struct Standing {
     pub domains: Vec<DomainFigure>,
     pub verdict: Verdict,
     pub statement: String,
+}
+
+impl Standing {
+    /// The standing `history` gives, by the same rules as the learner's
+    /// `/me`: readiness and its per-domain figures, and the finished mocks'
+    /// scaled scores. `name` is left empty: it is the account's, read with
+    /// the row.
+    pub fn of(user: Uuid, blueprint: &Blueprint, history: &History) -> Standing {
+        let readiness = readiness::readiness(blueprint, history);
+        let mark = |a: &crate::progress::AttemptRecord| Mark { scaled: a.score.scaled, passed: a.score.passed };
+        // Mocks are in finishing order; on equal best scores the earliest counts.
+        let best = history.mocks().map(mark).reduce(|best, m| if m.scaled > best.scaled { m } else { best });
+        Standing {
+            user,
+            name: String::new(),
+            finished_mocks: history.mocks().count() as u32,
+            finished_attempts: history.attempts.len() as u32,
+            latest: history.mocks().last().map(mark),
+            latest_at: history.mocks().last().map(|a| a.finished_at),
+            best,
+            domains: readiness::domain_figures(blueprint, history),
+            verdict: readiness.verdict,
+            statement: readiness.statement,
+        }
+    }
 }
 
 /// Why a learner is at risk, each in words on the page.
@@ -178,12 +205,6 @@ impl SortKey {
     }
 }
 
-/// A row to sort: a standing and its risks.
-pub struct Row<'a> {
-    pub standing: &'a Standing,
-    pub risks: &'a [Risk],
-}
-
 /// Ready above too little data above not yet: ascending reads from the
 /// learners furthest from ready.
 fn readiness_rank(v: Verdict) -> u8 {
@@ -195,15 +216,14 @@ fn readiness_rank(v: Verdict) -> u8 {
 }
 
 /// The value a row sorts by; None (no figure) sorts last either way.
-fn value(row: &Row, key: &SortKey) -> Option<f64> {
-    let s = row.standing;
+fn value(s: &Standing, risks: &[Risk], key: &SortKey) -> Option<f64> {
     match key {
         SortKey::Name => None,
         SortKey::Attempts => Some(f64::from(s.finished_mocks) * 1e6 + f64::from(s.finished_attempts)),
         SortKey::Latest => s.latest.map(|m| f64::from(m.scaled)),
         SortKey::Best => s.best.map(|m| f64::from(m.scaled)),
         SortKey::Readiness => Some(f64::from(readiness_rank(s.verdict))),
-        SortKey::Risk => Some(row.risks.len() as f64),
+        SortKey::Risk => Some(risks.len() as f64),
         SortKey::Domain(code) => {
             let d = s.domains.iter().find(|d| &d.code == code)?;
             (d.total > 0).then(|| f64::from(d.correct) / f64::from(d.total))
@@ -219,9 +239,12 @@ fn by_name(a: &Standing, b: &Standing) -> Ordering {
 /// figure come last in both directions (they have nothing to compare);
 /// ties go by name, A to Z. Attempts sort by finished mocks, then by all
 /// finished attempts.
-pub fn sort(rows: &mut [Row], key: &SortKey, descending: bool) {
+/// `parts` gives a row's standing and risks.
+pub fn sort<T>(rows: &mut [T], key: &SortKey, descending: bool, parts: impl Fn(&T) -> (&Standing, &[Risk])) {
     rows.sort_by(|a, b| {
-        let by_value = match (value(a, key), value(b, key)) {
+        let (a, a_risks) = parts(a);
+        let (b, b_risks) = parts(b);
+        let by_value = match (value(a, a_risks, key), value(b, b_risks, key)) {
             (Some(x), Some(y)) => {
                 let o = x.total_cmp(&y);
                 if descending { o.reverse() } else { o }
@@ -230,7 +253,7 @@ pub fn sort(rows: &mut [Row], key: &SortKey, descending: bool) {
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         };
-        let names = by_name(a.standing, b.standing);
+        let names = by_name(a, b);
         let names = if *key == SortKey::Name && descending { names.reverse() } else { names };
         by_value.then(names)
     });

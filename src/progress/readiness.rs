@@ -60,6 +60,17 @@ pub enum Verdict {
     TooLittleData,
 }
 
+impl Verdict {
+    /// The verdict in words, as `/me` and the class dashboard show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Ready => "Ready",
+            Verdict::NotYet => "Not yet",
+            Verdict::TooLittleData => "Too early to tell",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Readiness {
     pub verdict: Verdict,
@@ -209,7 +220,7 @@ pub fn domain_figures(blueprint: &Blueprint, history: &History) -> Vec<DomainFig
 /// Where the pass mark sits on the scale, in whole percent rounded up: 720
 /// on 100–1000 is 68.9%, so 69%. Rounded up so that a domain average
 /// shown as meeting it really does.
-fn pass_percent(scale: Scale) -> usize {
+pub fn pass_percent(scale: Scale) -> usize {
     let above_min = scale.pass.saturating_sub(scale.min) as usize;
     let span = scale.max.saturating_sub(scale.min) as usize;
     // A scale of one point has nothing to pass but full marks.

@@ -10,6 +10,7 @@ pub mod progress;
 pub mod questions;
 pub mod reports;
 pub mod sessions;
+pub mod standings;
 pub mod throttle;
 pub mod tokens;
 pub mod uploads;

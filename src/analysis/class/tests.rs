@@ -100,9 +100,9 @@ fn sort_keys_are_the_column_words_and_the_exams_domain_codes() {
 }
 
 fn sorted(standings: &[Standing], risks: &[Vec<Risk>], key: &SortKey, descending: bool) -> Vec<String> {
-    let mut rows: Vec<Row> = standings.iter().zip(risks).map(|(standing, risks)| Row { standing, risks }).collect();
-    sort(&mut rows, key, descending);
-    rows.iter().map(|r| r.standing.name.clone()).collect()
+    let mut rows: Vec<(&Standing, &Vec<Risk>)> = standings.iter().zip(risks).collect();
+    sort(&mut rows, key, descending, |&(s, r)| (s, r.as_slice()));
+    rows.iter().map(|(s, _)| s.name.clone()).collect()
 }
 
 fn class() -> (Vec<Standing>, Vec<Vec<Risk>>) {
@@ -184,4 +184,43 @@ fn ties_go_by_name() {
         x.latest = Some(Mark { scaled: 700, passed: false });
     }
     assert_eq!(sorted(&s, &r, &SortKey::Latest, true), ["ann", "Bob", "Cy"]);
+}
+
+#[test]
+fn a_standing_reads_the_history_as_me_does() {
+    use crate::exam::Mode;
+    use crate::progress::testing::{self as t, attempt_scaled};
+    let blueprint = t::blueprint();
+    let (mock1, mut answers) = t::mock(1, t::at(0, 0), &[(1, "D1", true), (2, "D1", false), (3, "D2", true)]);
+    let (mock2, more) = t::mock(2, t::at(1, 0), &[(4, "D1", true)]);
+    answers.extend(more);
+    let mut first = mock1.clone();
+    first.score.scaled = 800;
+    first.score.passed = true;
+    let mut second = mock2.clone();
+    second.score.scaled = 600;
+    second.score.passed = false;
+    let practice = attempt_scaled(3, Mode::Practice, t::at(2, 0), 1000);
+    let history = History::new(answers, vec![second, practice, first]);
+    let s = Standing::of(Uuid::from_u128(7), &blueprint, &history);
+    assert_eq!((s.finished_mocks, s.finished_attempts), (2, 3));
+    assert_eq!(s.latest, Some(Mark { scaled: 600, passed: false }));
+    assert_eq!(s.latest_at, Some(t::at(1, 0)));
+    assert_eq!(s.best, Some(Mark { scaled: 800, passed: true }));
+    assert_eq!(s.domains, readiness::domain_figures(&blueprint, &history));
+    assert_eq!(s.domains[0], DomainFigure { code: "D1".into(), correct: 2, total: 3 });
+    let r = readiness::readiness(&blueprint, &history);
+    assert_eq!((s.verdict, s.statement), (r.verdict, r.statement));
+}
+
+#[test]
+fn the_first_of_equal_best_scores_is_the_best() {
+    use crate::progress::testing::{self as t, attempt_scaled};
+    let mut a = attempt_scaled(1, crate::exam::Mode::Exam, t::at(0, 0), 700);
+    a.score.passed = true; // told apart from the second by its result alone
+    let b = attempt_scaled(2, crate::exam::Mode::Exam, t::at(1, 0), 700);
+    let s = Standing::of(Uuid::nil(), &t::blueprint(), &History::new(vec![], vec![a, b]));
+    assert_eq!(s.best, Some(Mark { scaled: 700, passed: true }));
+    let empty = Standing::of(Uuid::nil(), &t::blueprint(), &History::default());
+    assert_eq!((empty.latest, empty.best, empty.latest_at), (None, None, None));
 }
