@@ -92,7 +92,12 @@ impl Risk {
 /// Why the learner is at risk; empty when they are not. At risk: readiness
 /// says not yet, or no mock finished in the last [`RECENT_MOCK_DAYS`] days
 /// (or none at all), or any assignment overdue.
-pub fn at_risk(verdict: Verdict, latest_mock: Option<OffsetDateTime>, overdue: usize, now: OffsetDateTime) -> Vec<Risk> {
+pub fn at_risk(
+    verdict: Verdict,
+    latest_mock: Option<OffsetDateTime>,
+    overdue: usize,
+    now: OffsetDateTime,
+) -> Vec<Risk> {
     let mut risks = Vec::new();
     if verdict == Verdict::NotYet {
         risks.push(Risk::NotReady);

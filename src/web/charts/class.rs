@@ -3,7 +3,9 @@
 //! per domain against the pass percent. Each comes with its table.
 
 use super::svg::{self, clip, line, rect, text};
-use super::{BOTTOM, Chart, FONT, LEFT, NAME_CHARS, RIGHT, TOP, Table, W, empty, grid_line, nice_step, percent, strings};
+use super::{
+    BOTTOM, Chart, FONT, LEFT, NAME_CHARS, RIGHT, TOP, Table, W, empty, grid_line, nice_step, percent, strings,
+};
 use crate::analysis::Distribution;
 use crate::exam::Scale;
 
@@ -97,9 +99,8 @@ pub fn domain_averages(bars: &[DomainAverageBar], pass_percent: usize) -> Chart 
     if bars.iter().all(|b| b.percent.is_none()) {
         return empty("chart-class-domains", title, table);
     }
-    let each: Vec<String> = (bars.iter())
-        .map(|b| format!("{} {}", b.code, b.percent.map_or("no answers".into(), percent)))
-        .collect();
+    let each: Vec<String> =
+        (bars.iter()).map(|b| format!("{} {}", b.code, b.percent.map_or("no answers".into(), percent))).collect();
     let desc = format!("{}; each domain needs {pass_percent}%.", each.join(", "));
     const ROWS_TOP: f64 = 24.0;
     const ROW_H: f64 = 40.0;

@@ -130,7 +130,12 @@ fn headers(d: &Dashboard, b: &Blueprint) -> Vec<Header> {
                 (false, _) => "desc",
             };
             Header {
-                href: format!("/instructor/groups/{}/dashboard?exam={}&sort={}&dir={dir}", d.group.id, b.slug, key.as_str()),
+                href: format!(
+                    "/instructor/groups/{}/dashboard?exam={}&sort={}&dir={dir}",
+                    d.group.id,
+                    b.slug,
+                    key.as_str()
+                ),
                 aria: match (active, d.descending) {
                     (false, _) => "none",
                     (true, true) => "descending",
@@ -244,8 +249,15 @@ pub async fn dashboard_csv(
     let d = dashboard::dashboard(&state, &actor, id, q.request()).await?;
     let codes: Vec<String> =
         d.exam.as_ref().map(|e| e.blueprint.domains.iter().map(|d| d.code.clone()).collect()).unwrap_or_default();
-    let mut header: Vec<&str> =
-        vec!["name", "finished_mocks", "finished_attempts", "latest_scaled", "latest_result", "best_scaled", "best_result"];
+    let mut header: Vec<&str> = vec![
+        "name",
+        "finished_mocks",
+        "finished_attempts",
+        "latest_scaled",
+        "latest_result",
+        "best_scaled",
+        "best_result",
+    ];
     header.extend(codes.iter().map(String::as_str));
     header.extend(["readiness", "readiness_statement", "at_risk", "risk_reasons"]);
     let result = |m: Option<Mark>| m.map_or(String::new(), |m| if m.passed { "pass".into() } else { "fail".into() });
