@@ -20,7 +20,7 @@ struct Class {
     bob: Browser,
 }
 
-async fn learner(app: &TestApp, email: &str, name: &str) -> Browser {
+pub(crate) async fn learner(app: &TestApp, email: &str, name: &str) -> Browser {
     let browser = app.new_browser();
     assert_eq!(browser.register(email, name, "correct horse battery").await.status(), StatusCode::SEE_OTHER);
     browser
@@ -49,7 +49,7 @@ async fn class(app: &TestApp) -> Class {
 }
 
 /// Takes a mock, answers its first `right` items with the key and submits.
-async fn mock(app: &TestApp, who: &Browser, right: i32) -> Uuid {
+pub(crate) async fn mock(app: &TestApp, who: &Browser, right: i32) -> Uuid {
     let id = who.start(&[("mode", "exam")]).await;
     for n in 1..=right {
         let key = key_of(&app.db, id, n).await;
