@@ -122,8 +122,9 @@ fn class() -> (Vec<Standing>, Vec<Vec<Risk>>) {
     bob.verdict = Verdict::Ready;
     let mut cy = standing(3, "Cy");
     cy.finished_attempts = 9;
-    let risks = vec![vec![Risk::NotReady], vec![], vec![Risk::NoMock, Risk::Overdue(1)]];
-    (vec![cy, bob, ann], vec![risks[2].clone(), risks[1].clone(), risks[0].clone()])
+    // In the order given: Cy, Bob, Ann.
+    let risks = vec![vec![Risk::NoMock, Risk::Overdue(1)], vec![], vec![Risk::NotReady]];
+    (vec![cy, bob, ann], risks)
 }
 
 #[test]
