@@ -225,3 +225,13 @@ fn the_first_of_equal_best_scores_is_the_best() {
     let empty = Standing::of(Uuid::nil(), &t::blueprint(), &History::default());
     assert_eq!((empty.latest, empty.best, empty.latest_at), (None, None, None));
 }
+
+#[test]
+fn a_domain_sorts_by_the_share_right_not_the_count() {
+    let (mut s, r) = class();
+    // Cy: 3 of 6 (50%); Bob: 3 of 4 (75%); Ann: 1 of 1 (100%).
+    s[0].domains[0] = figure("D1", 3, 6);
+    s[1].domains[0] = figure("D1", 3, 4);
+    s[2].domains[0] = figure("D1", 1, 1);
+    assert_eq!(sorted(&s, &r, &SortKey::Domain("D1".into()), true), ["ann", "Bob", "Cy"]);
+}
