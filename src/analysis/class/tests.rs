@@ -235,3 +235,14 @@ fn a_domain_sorts_by_the_share_right_not_the_count() {
     s[2].domains[0] = figure("D1", 1, 1);
     assert_eq!(sorted(&s, &r, &SortKey::Domain("D1".into()), true), ["ann", "Bob", "Cy"]);
 }
+
+#[test]
+fn without_mocks_attempts_still_sort_by_all_finished_attempts() {
+    let (mut s, mut r) = class();
+    let mut dee = standing(4, "Dee");
+    dee.finished_attempts = 2;
+    s.push(dee);
+    r.push(vec![]);
+    // Dee and Cy have no mock; Cy has more attempts.
+    assert_eq!(sorted(&s, &r, &SortKey::Attempts, false), ["Dee", "Cy", "Bob", "ann"]);
+}
