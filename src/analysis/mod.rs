@@ -5,6 +5,7 @@
 //! out: no I/O, no clock. Every formula is stated in words in the doc
 //! comments, so the page that shows the numbers can say how they were made.
 
+pub mod class;
 pub mod distribution;
 pub mod flags;
 pub mod items;

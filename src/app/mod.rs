@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod dashboard;
 pub mod exams;
 pub mod groups;
 pub mod hashing;
@@ -18,6 +19,7 @@ pub mod progress;
 pub mod questions;
 pub mod report_inbox;
 pub mod reports;
+pub mod standings;
 pub mod uploads;
 pub mod users;
 pub mod versions;
@@ -86,14 +88,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Housekeeping that no request would otherwise trigger: expired sessions
-/// are deleted, attempts past their deadline are graded, and uploads
-/// past their expiry are deleted.
+/// are deleted, attempts past their deadline are graded, learners'
+/// standings a grading failed to refresh are refreshed, and uploads past
+/// their expiry are deleted.
 pub async fn sweep(app: &App) {
     if let Err(e) = accounts::delete_expired_sessions(app).await {
         tracing::warn!(error = %e, "session sweep failed");
     }
     if let Err(e) = attempts::grade_expired(app).await {
         tracing::warn!(error = %e, "attempt sweep failed");
+    }
+    if let Err(e) = standings::refresh_stale(app, standings::SWEEP_BATCH).await {
+        tracing::warn!(error = %e, "standings sweep failed");
     }
     if let Err(e) = uploads::delete_expired(app).await {
         tracing::warn!(error = %e, "upload sweep failed");

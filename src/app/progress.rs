@@ -12,7 +12,7 @@ use crate::progress::History;
 use crate::progress::confidence::{self, ConfidenceGroups};
 use crate::progress::coverage::{self, Coverage};
 use crate::progress::plan::{self, DayPlan, PlanInput};
-use crate::progress::readiness::{self, Readiness};
+use crate::progress::readiness::{self, DomainFigure, Readiness};
 use crate::progress::review::{self, ReviewEntry};
 use crate::progress::weak_spots::{self, WeakSpot};
 use crate::store::attempts::{self, Summary};
@@ -28,6 +28,8 @@ pub struct Progress {
     pub attempts: Vec<Attempted>,
     pub history: History,
     pub readiness: Readiness,
+    /// Each domain's figure as readiness reads it (its last new answers).
+    pub domains: Vec<DomainFigure>,
     pub weak_spots: Vec<WeakSpot>,
     pub coverage: Coverage,
     /// The whole review queue, in the order a review takes it.
@@ -43,7 +45,7 @@ pub struct Progress {
 }
 
 /// The learner's attempts and answers in `exam`, read in one go.
-async fn history(app: &App, user: Uuid, exam: Uuid) -> Result<(Vec<Attempted>, History)> {
+pub(crate) async fn history(app: &App, user: Uuid, exam: Uuid) -> Result<(Vec<Attempted>, History)> {
     let (answers, attempts) =
         tokio::try_join!(store::answers(&app.db, user, exam), store::attempts(&app.db, user, exam))?;
     let records = attempts.iter().filter_map(Attempted::record).collect();
@@ -78,6 +80,7 @@ pub async fn progress(app: &App, user: Uuid, exam: &Exam) -> Result<Progress> {
     Ok(Progress {
         attempts,
         coverage: coverage::coverage(&ids, &history),
+        domains: readiness::domain_figures(b, &history),
         confidence: confidence::groups(history.answers.iter().map(|a| (a.correct, a.confidence))),
         history,
         readiness,

@@ -12,7 +12,7 @@ pub mod review;
 pub mod weak_spots;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use std::collections::HashSet;
 

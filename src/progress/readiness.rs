@@ -60,6 +60,17 @@ pub enum Verdict {
     TooLittleData,
 }
 
+impl Verdict {
+    /// The verdict in words, as `/me` and the class dashboard show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Ready => "Ready",
+            Verdict::NotYet => "Not yet",
+            Verdict::TooLittleData => "Too early to tell",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Readiness {
     pub verdict: Verdict,
@@ -117,19 +128,10 @@ pub fn readiness(blueprint: &Blueprint, history: &History) -> Readiness {
         return Readiness { verdict: Verdict::NotYet, statement, items: read.len() };
     }
 
-    // Each domain's latest fresh answers, in any mode.
-    let mut windows: Vec<(&str, Vec<usize>)> =
-        blueprint.domains.iter().map(|d| (d.code.as_str(), Vec::new())).collect();
-    for (i, a) in answers.iter().enumerate().filter(|(_, a)| a.fresh) {
-        if let Some((_, window)) = windows.iter_mut().find(|(code, _)| *code == a.domain) {
-            window.push(i);
-        }
-    }
-    let judged: Vec<(&str, usize, usize)> = windows
+    let judged: Vec<(&str, usize, usize)> = windows(blueprint, history)
         .into_iter()
-        .map(|(code, window)| {
-            let recent = &window[window.len().saturating_sub(DOMAIN_RECENT)..];
-            read.extend(recent);
+        .map(|(code, recent)| {
+            read.extend(&recent);
             (code, recent.iter().filter(|&&i| answers[i].correct).count(), recent.len())
         })
         .collect();
@@ -168,10 +170,57 @@ pub fn readiness(blueprint: &Blueprint, history: &History) -> Readiness {
     Readiness { verdict: Verdict::Ready, statement, items }
 }
 
+/// Each blueprint domain's latest fresh answers, in any mode, at most
+/// [`DOMAIN_RECENT`] of them: their places in `history.answers`, oldest
+/// first. What the verdict judges each domain on.
+fn windows<'a>(blueprint: &'a Blueprint, history: &History) -> Vec<(&'a str, Vec<usize>)> {
+    let mut windows: Vec<(&str, Vec<usize>)> =
+        blueprint.domains.iter().map(|d| (d.code.as_str(), Vec::new())).collect();
+    for (i, a) in history.answers.iter().enumerate().filter(|(_, a)| a.fresh) {
+        if let Some((_, window)) = windows.iter_mut().find(|(code, _)| *code == a.domain) {
+            window.push(i);
+        }
+    }
+    for (_, window) in &mut windows {
+        window.drain(..window.len().saturating_sub(DOMAIN_RECENT));
+    }
+    windows
+}
+
+/// One domain's figure as the verdict reads it: right out of its latest
+/// fresh answers (at most [`DOMAIN_RECENT`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DomainFigure {
+    pub code: String,
+    pub correct: u32,
+    pub total: u32,
+}
+
+impl DomainFigure {
+    /// Whole percent, rounded down as the verdict's statement writes it;
+    /// None without answers.
+    pub fn percent(&self) -> Option<u32> {
+        (100 * self.correct).checked_div(self.total)
+    }
+}
+
+/// Each blueprint domain's figure, in blueprint order: the per-domain
+/// percents `/me` and the class dashboard show beside the verdict.
+pub fn domain_figures(blueprint: &Blueprint, history: &History) -> Vec<DomainFigure> {
+    windows(blueprint, history)
+        .into_iter()
+        .map(|(code, recent)| DomainFigure {
+            code: code.to_owned(),
+            correct: recent.iter().filter(|&&i| history.answers[i].correct).count() as u32,
+            total: recent.len() as u32,
+        })
+        .collect()
+}
+
 /// Where the pass mark sits on the scale, in whole percent rounded up: 720
 /// on 100–1000 is 68.9%, so 69%. Rounded up so that a domain average
 /// shown as meeting it really does.
-fn pass_percent(scale: Scale) -> usize {
+pub fn pass_percent(scale: Scale) -> usize {
     let above_min = scale.pass.saturating_sub(scale.min) as usize;
     let span = scale.max.saturating_sub(scale.min) as usize;
     // A scale of one point has nothing to pass but full marks.

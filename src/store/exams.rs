@@ -246,6 +246,16 @@ pub async fn by_slug(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option
     Ok(row.map(|r| Exam { id: r.id, blueprint: r.blueprint.0, owner_id: r.owner_id, published: r.published }))
 }
 
+pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Exam>> {
+    let row = sqlx::query!(
+        r#"SELECT id, blueprint AS "blueprint: Json<Blueprint>", owner_id, published FROM exams WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Exam { id: r.id, blueprint: r.blueprint.0, owner_id: r.owner_id, published: r.published }))
+}
+
 /// Why an exam could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {

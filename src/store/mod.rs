@@ -11,6 +11,7 @@ pub mod questions;
 pub mod report_inbox;
 pub mod reports;
 pub mod sessions;
+pub mod standings;
 pub mod throttle;
 pub mod tokens;
 pub mod uploads;

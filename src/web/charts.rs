@@ -12,6 +12,7 @@
 //! (three on a Sunday, then none for a week) and a time scale would pile the
 //! bursts onto one another. The dates are written under the axis instead.
 
+pub mod class;
 mod svg;
 
 use time::OffsetDateTime;

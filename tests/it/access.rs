@@ -41,6 +41,8 @@ const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("GET", "/instructor/groups/{id}"),
     ("POST", "/instructor/groups/{id}/code"),
     ("POST", "/instructor/groups/{id}/members/{id}/remove"),
+    ("GET", "/instructor/groups/{id}/dashboard"),
+    ("GET", "/instructor/groups/{id}/dashboard.csv?exam=mla-c01"),
 ];
 
 /// The instructors' JSON API.

@@ -12,6 +12,7 @@ mod browser;
 mod confidence;
 mod content_load;
 mod credit;
+mod dashboard;
 mod exam_day;
 mod exam_flow;
 mod fuzz;

@@ -42,7 +42,26 @@ pub async fn submit(app: &App, user: Uuid, id: Uuid) -> Result<SubmitOutcome> {
 /// kept in one place. `user`, when given, must own the attempt. The score,
 /// or None when there is no such attempt.
 pub async fn grade(app: &App, id: Uuid, user: Option<Uuid>, reason: FinishReason) -> Result<Option<Score>> {
-    Ok(attempts::finish(&app.db, id, user, reason, app.clock.now()).await?)
+    let score = attempts::finish(&app.db, id, user, reason, app.clock.now()).await?;
+    if score.is_some() {
+        refresh_standing(app, id).await;
+    }
+    Ok(score)
+}
+
+/// Brings the learner's standing (the class dashboard's row) up to date
+/// with the attempt just graded. The attempt is graded whatever happens
+/// here: a failure is logged, and the sweep refreshes the standing later.
+async fn refresh_standing(app: &App, id: Uuid) {
+    let refreshed = async {
+        let Some((user, exam)) = crate::store::standings::learner_and_exam(&app.db, id).await? else {
+            return Ok(());
+        };
+        crate::app::standings::refresh(app, user, exam).await
+    };
+    if let Err(e) = refreshed.await {
+        tracing::warn!(attempt = %id, error = %e, "standing not refreshed; the sweep will");
+    }
 }
 
 /// Grades every attempt past its deadline that no request has touched:

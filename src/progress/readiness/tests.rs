@@ -402,3 +402,28 @@ fn five_hundred_attempts_read_only_the_latest() {
     // The three mocks, and the last 10 items of each domain before them.
     assert_eq!(r.items, 160);
 }
+
+#[test]
+fn domain_figures_read_each_domains_last_new_answers_in_blueprint_order() {
+    use crate::progress::testing::{right, wrong};
+    // 50 fresh answers in D1, the first 10 wrong: the window is the last 40,
+    // all right. D2 has 3 of 4 right; D3 and D4 have none.
+    let mut answers: Vec<Answer> = (0..50)
+        .map(|i| if i < 10 { wrong(i, "D1", at(0, i as i64)) } else { right(i, "D1", at(0, i as i64)) })
+        .collect();
+    answers.extend((100..104).map(|i| if i == 100 { wrong(i, "D2", at(1, 0)) } else { right(i, "D2", at(1, 0)) }));
+    // A repeat is not fresh and does not count.
+    answers.push(wrong(101, "D2", at(2, 0)));
+    let history = crate::progress::History::new(answers, Vec::new());
+    let got: Vec<(String, u32, u32, Option<u32>)> = domain_figures(&blueprint(), &history)
+        .into_iter()
+        .map(|f| (f.code.clone(), f.correct, f.total, f.percent()))
+        .collect();
+    let want = vec![
+        ("D1".to_string(), 40, 40, Some(100)),
+        ("D2".to_string(), 3, 4, Some(75)),
+        ("D3".to_string(), 0, 0, None),
+        ("D4".to_string(), 0, 0, None),
+    ];
+    assert_eq!(got, want);
+}

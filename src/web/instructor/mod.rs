@@ -6,6 +6,7 @@
 //! login page.
 
 mod blueprints;
+mod dashboard;
 mod diff;
 mod exams;
 mod groups;
@@ -63,6 +64,8 @@ pub fn router() -> Router<AppState> {
         .route("/instructor/groups", get(groups::list_groups).post(groups::create_group))
         .route("/instructor/groups/{id}", get(groups::show_group))
         .route("/instructor/groups/{id}/code", post(groups::regenerate_code))
+        .route("/instructor/groups/{id}/dashboard", get(dashboard::show_dashboard))
+        .route("/instructor/groups/{id}/dashboard.csv", get(dashboard::dashboard_csv))
         .route("/instructor/groups/{id}/members/{user}/remove", post(groups::remove_member))
         .route_layer(middleware::from_fn(require_instructor))
 }

@@ -15,7 +15,7 @@ use crate::exam::{Blueprint, Mode};
 use crate::progress::confidence::ConfidenceGroups;
 use crate::progress::coverage::Coverage;
 use crate::progress::plan::{self, DayPlan, Task};
-use crate::progress::readiness::{self, Readiness, Verdict};
+use crate::progress::readiness::{self, DomainFigure, Readiness, Verdict};
 use crate::progress::review;
 use crate::progress::weak_spots::{self, Focus};
 use crate::store::exams::Exam;
@@ -74,6 +74,9 @@ struct MePage {
     sort_choices: Vec<(&'static str, &'static str)>,
     descending: bool,
     readiness: Readiness,
+    /// Each domain over its last new answers, as readiness reads it.
+    domains: Vec<DomainFigure>,
+    domain_recent: usize,
     readiness_rule: &'static str,
     plan: DayPlan,
     plan_rule: &'static str,
@@ -187,6 +190,7 @@ pub(super) async fn show(
         attempts,
         history,
         readiness,
+        domains,
         weak_spots,
         coverage,
         queue,
@@ -253,6 +257,8 @@ pub(super) async fn show(
         sort_choices: SortKey::ALL.iter().map(|(_, word, label)| (*word, *label)).collect(),
         descending,
         readiness,
+        domains,
+        domain_recent: readiness::DOMAIN_RECENT,
         readiness_rule: readiness::RULE,
         plan,
         plan_rule: plan::RULE,

@@ -2,7 +2,7 @@
 //! readiness, weak spots, coverage, the review queue, confidence and the
 //! plan to exam day — and the export of their own data.
 
-mod export;
+pub(crate) mod export;
 mod history;
 mod me;
 mod trends;

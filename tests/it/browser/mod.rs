@@ -23,6 +23,7 @@ mod autosave;
 mod blueprints;
 mod confidence;
 mod credit;
+mod dashboard;
 mod exam_screen;
 mod groups;
 mod instructor;
