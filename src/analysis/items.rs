@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::flags::Flag;
 use super::tally::Tallies;
-use crate::exam::Body;
 use crate::exam::credit::Credit;
+use crate::exam::{Body, Response};
 
 /// A finished attempt, its total score (the sum of the credit of its
 /// scored items) and the most those items could earn.
@@ -53,6 +53,19 @@ pub struct ItemResponse {
     pub chosen: Vec<usize>,
     /// Seconds spent on the item, when known.
     pub seconds: Option<u32>,
+}
+
+impl ItemResponse {
+    /// The options a response chose, in canonical indices: the chosen
+    /// option of a single-answer item, those of a multiple-response item,
+    /// none otherwise.
+    pub fn chosen_of(response: Option<&Response>) -> Vec<usize> {
+        match response {
+            Some(Response::Single(option)) => vec![*option],
+            Some(Response::Multiple(options)) => options.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What the statistics need to know of a question: its options and which

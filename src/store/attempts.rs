@@ -357,19 +357,37 @@ pub async fn finish(
     let rule = row.blueprint.0.credit;
     let correct: Vec<bool> =
         items.iter().map(|i| i.content.0.question.body.is_correct(i.response.as_ref().map(|r| &r.0))).collect();
+    let earned: Vec<credit::Credit> = items
+        .iter()
+        .map(|i| credit::credit(rule, &i.content.0.question.body, i.response.as_ref().map(|r| &r.0)))
+        .collect();
     let score = scoring::score_credits(
         &row.blueprint.0,
-        items.iter().filter(|i| i.scored).map(|i| {
-            (i.domain.as_str(), credit::credit(rule, &i.content.0.question.body, i.response.as_ref().map(|r| &r.0)))
-        }),
+        items.iter().zip(&earned).filter(|(i, _)| i.scored).map(|(i, c)| (i.domain.as_str(), *c)),
     );
+    // Each item's credit in parts, for the item analysis's tallies.
+    let credits: Vec<i32> = earned
+        .iter()
+        .map(|c| i32::try_from(c.parts()).expect("an item earns at most one point: 27,720 parts"))
+        .collect();
     let positions: Vec<i32> = items.iter().map(|i| i.position).collect();
     sqlx::query!(
-        r#"UPDATE items SET correct = t.c FROM unnest($2::int[], $3::bool[]) AS t(p, c)
+        r#"UPDATE items SET correct = t.c, credit = t.cr FROM unnest($2::int[], $3::bool[], $4::int[]) AS t(p, c, cr)
            WHERE attempt_id = $1 AND position = t.p"#,
         attempt,
         &positions,
-        &correct
+        &correct,
+        &credits
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The groups the learner is in now: the cohorts this attempt counts
+    // for in the item analysis, however the groups change later.
+    sqlx::query!(
+        r#"INSERT INTO attempt_cohorts (attempt_id, group_id)
+           SELECT $1, m.group_id FROM group_members m JOIN attempts a ON a.user_id = m.user_id WHERE a.id = $1
+           ON CONFLICT DO NOTHING"#,
+        attempt
     )
     .execute(&mut *tx)
     .await?;
