@@ -13,6 +13,9 @@ use crate::analysis::{ItemResponse, Tallies, Tally};
 use crate::exam::Response;
 use crate::exam::credit::Credit;
 
+/// A tally row's key: exam, cohort, question, band.
+type RowKey = (Uuid, Uuid, Uuid, i16);
+
 /// The cohort of everyone: tallies of every mock of the exam.
 pub const EVERYONE: Uuid = Uuid::nil();
 
@@ -64,7 +67,7 @@ pub async fn tally_pending(db: &PgPool, exam: Option<Uuid>, limit: i64) -> sqlx:
             tallies.entry((attempt.exam_id, *cohort)).or_default().add_attempt(total, max, responses);
         }
     }
-    let mut rows: Vec<((Uuid, Uuid, Uuid, i16), Tally)> = tallies
+    let mut rows: Vec<(RowKey, Tally)> = tallies
         .into_iter()
         .flat_map(|((exam, cohort), t)| {
             t.rows.into_iter().map(move |((question, band), tally)| ((exam, cohort, question, band), tally))
@@ -79,9 +82,9 @@ pub async fn tally_pending(db: &PgPool, exam: Option<Uuid>, limit: i64) -> sqlx:
 
 /// Adds `rows` (in key order) to the tallies in one statement; `chosen`
 /// is summed option by option.
-async fn add_rows(db: impl PgExecutor<'_>, rows: &[((Uuid, Uuid, Uuid, i16), Tally)]) -> sqlx::Result<()> {
+async fn add_rows(db: impl PgExecutor<'_>, rows: &[(RowKey, Tally)]) -> sqlx::Result<()> {
     let column = |f: fn(&Tally) -> i64| rows.iter().map(|(_, t)| f(t)).collect::<Vec<i64>>();
-    let key = |f: fn(&(Uuid, Uuid, Uuid, i16)) -> Uuid| rows.iter().map(|(k, _)| f(k)).collect::<Vec<Uuid>>();
+    let key = |f: fn(&RowKey) -> Uuid| rows.iter().map(|(k, _)| f(k)).collect::<Vec<Uuid>>();
     let bands: Vec<i16> = rows.iter().map(|((_, _, _, b), _)| *b).collect();
     let responses: Vec<i32> = rows.iter().map(|(_, t)| t.responses).collect();
     let timed: Vec<i32> = rows.iter().map(|(_, t)| t.timed).collect();

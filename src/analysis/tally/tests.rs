@@ -160,7 +160,7 @@ fn class() -> (Vec<ItemKey>, Vec<ItemResponse>) {
     let mut responses = Vec::new();
     for a in 0..30u128 {
         for q in 0..5u128 {
-            let right = (a * 3 + q * 7) % 10 > q as u128 + a % 4;
+            let right = (a * 3 + q * 7) % 10 > q + a % 4;
             responses.push(ItemResponse {
                 attempt: Uuid::from_u128(a + 1),
                 question: Uuid::from_u128(100 + q),

@@ -235,7 +235,7 @@ pub async fn download_items(
         return Err(AppError::Invalid(e.message.clone()));
     }
     let analysis = item_analysis::analysis(&state, &actor, &slug, &filters).await?;
-    let text = csv_of(&analysis).map_err(|e| AppError::Internal(e.into()))?;
+    let text = csv_of(&analysis).map_err(AppError::Internal)?;
     let disposition = format!("attachment; filename=\"{slug}-items.csv\"");
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
