@@ -16,8 +16,11 @@
 ALTER TABLE items ADD COLUMN credit integer;
 UPDATE items SET credit = CASE WHEN correct THEN 27720 ELSE 0 END WHERE correct IS NOT NULL;
 
--- Seconds spent on the item, when known (null: unknown).
+-- Seconds spent on the item, when known (null: unknown). Each save from a
+-- page adds the time since the page was shown, or since the previous save
+-- from the same page (`view_shown_at`: the shown-at time of the last save).
 ALTER TABLE items ADD COLUMN seconds integer;
+ALTER TABLE items ADD COLUMN view_shown_at timestamptz;
 
 -- A finished mock waiting to be counted into the tallies. Other modes are
 -- never counted; the partial index holds only the waiting mocks, so it

@@ -275,3 +275,76 @@ async fn others_are_refused_the_analysis_and_a_group_not_theirs_is_not_found() {
     assert!(page.contains("From: enter a date as YYYY-MM-DD"), "{page}");
     assert!(page.contains("value=\"2026-13-45\""), "{page}");
 }
+
+/// The `shown_at` the item page carries.
+fn shown_at(page: &str) -> i64 {
+    let at = page.find("name=\"shown_at\" value=\"").expect("the item page carries shown_at") + 23;
+    page[at..at + page[at..].find('"').unwrap()].parse().unwrap()
+}
+
+#[tokio::test]
+async fn time_on_an_item_adds_up_per_view_and_a_long_pause_counts_thirty_minutes() {
+    let app = TestApp::spawn().await;
+    let ines = app.new_browser_as("instructor", INES).await;
+    exam_of_twenty(&app, &ines).await;
+    let learner = app.new_browser();
+    learner.log_in_as_learner().await;
+    let started = learner.post_form(&format!("/exams/{SLUG}/attempts"), &[("mode", "exam")]).await;
+    let attempt: Uuid = location(&started).split('/').nth(2).unwrap().parse().unwrap();
+    let (key, order) = item(&app, attempt, 1).await;
+    let right = order.iter().position(|&c| c == if key == MISKEYED { 1 } else { 0 }).unwrap();
+    let answer = DisplayResponse { choice: Some(vec![right]), ..Default::default() };
+    let seconds = async || -> Option<i32> {
+        sqlx::query_scalar("SELECT seconds FROM items WHERE attempt_id = $1 AND position = 1")
+            .bind(attempt)
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    let page = async || learner.get_text(&format!("/attempts/{attempt}/items/1")).await;
+
+    let view = shown_at(&page().await);
+    assert_eq!(view, app.clock.now().unix_timestamp());
+    app.clock.advance(time::Duration::seconds(40));
+    let save = |seq: i64, shown: Option<i64>| {
+        learner.save_json(attempt, 1, json!({ "seq": seq, "response": answer, "shown_at": shown }))
+    };
+    assert_eq!(save(1, Some(view)).await.status(), StatusCode::OK);
+    assert_eq!(seconds().await, Some(40), "since the page was shown");
+    app.clock.advance(time::Duration::seconds(10));
+    save(2, Some(view)).await;
+    assert_eq!(seconds().await, Some(50), "since the previous save from the same page");
+    // A save that says nothing of its page counts no time.
+    app.clock.advance(time::Duration::seconds(7));
+    save(3, None).await;
+    assert_eq!(seconds().await, Some(50));
+
+    // Shown again: from the new page's time, not the last save.
+    let again = shown_at(&page().await);
+    app.clock.advance(time::Duration::seconds(5));
+    save(4, Some(again)).await;
+    assert_eq!(seconds().await, Some(55));
+    // A page left open 35 minutes counts 30.
+    app.clock.advance(time::Duration::minutes(35));
+    save(5, Some(again)).await;
+    assert_eq!(seconds().await, Some(55 + 1800));
+    // The form without the script carries it too.
+    app.clock.advance(time::Duration::seconds(3));
+    let form = learner
+        .post_form(
+            &format!("/attempts/{attempt}/items/1"),
+            &[("seq", "6"), ("shown_at", &again.to_string()), ("choice", &right.to_string()), ("action", "save")],
+        )
+        .await;
+    assert!(form.status().is_redirection() || form.status().is_success(), "{:?}", form.status());
+    assert_eq!(seconds().await, Some(55 + 1800 + 3), "since the previous save from the same page");
+    // A shown_at before the start counts from the start (36 minutes ago:
+    // 30), not from 1970.
+    save(7, Some(0)).await;
+    assert_eq!(seconds().await, Some(55 + 1800 + 3 + 1800));
+
+    assert_eq!(learner.submit(attempt).await.status(), StatusCode::SEE_OTHER);
+    let rows = csv_rows(&ines.get_text(&format!("/instructor/exams/{SLUG}/items.csv")).await);
+    let row = rows.iter().find(|r| r["question"] == key).unwrap();
+    assert_eq!(row["mean_seconds"], "3658.0", "{row:?}");
+}
