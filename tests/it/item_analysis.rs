@@ -360,3 +360,40 @@ async fn time_on_an_item_adds_up_per_view_and_a_long_pause_counts_thirty_minutes
     let row = rows.iter().find(|r| r["question"] == key).unwrap();
     assert_eq!(row["mean_seconds"], format!("{total}.0"), "{row:?}");
 }
+
+#[tokio::test]
+async fn tallying_at_once_from_many_places_counts_each_mock_once() {
+    let app = TestApp::spawn().await;
+    let ines = app.new_browser_as("instructor", INES).await;
+    exam_of_twenty(&app, &ines).await;
+    for a in 0..6 {
+        let learner = app.new_browser();
+        learner.register(&format!("l{a}@example.org"), &format!("Learner {a}"), "correct horse battery").await;
+        take_mock(&app, &learner, a * 5).await;
+    }
+    // Six tallyings of one mock each at once, and one of any number.
+    let mut runs = Vec::new();
+    for limit in [1, 1, 1, 1, 1, 1, 500] {
+        let db = app.db.clone();
+        runs.push(tokio::spawn(async move {
+            mockexam::store::item_tallies::tally_pending(&db, None, limit).await.expect("tallying")
+        }));
+    }
+    let mut counted = 0;
+    for run in runs {
+        counted += run.await.unwrap();
+    }
+    assert_eq!(counted, 6, "each mock claimed once");
+    let (responses, rows): (Option<i64>, i64) = sqlx::query_as(
+        "SELECT sum(responses), count(DISTINCT question_id) FROM item_tallies WHERE cohort = '00000000-0000-0000-0000-000000000000'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((responses, rows), (Some(6 * 20), 20), "six responses to each of the twenty questions");
+    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM attempts WHERE NOT tallied AND mode = 'exam'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 0);
+}
