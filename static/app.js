@@ -134,6 +134,10 @@
     // The next save (or a navigation post) must carry a higher number.
     seqField.value = String(seq + 1);
     const body = { seq, response: response(), flagged: flaggedField.value === "true", struck: struck() };
+    // When the page was shown: the server adds the time since (or since
+    // this page's previous save) to the item's time.
+    const shownField = form.querySelector('input[name="shown_at"]');
+    if (shownField) body.shown_at = Number(shownField.value);
     // "How sure are you?", where the attempt asks: left out until marked,
     // which keeps the stored mark.
     const confidence = form.querySelector('input[name="confidence"]:checked');

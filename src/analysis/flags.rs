@@ -31,7 +31,8 @@ pub enum Flag {
     LowDiscrimination { point_biserial: f64 },
     /// The upper group chose this distractor more often than a key (for a
     /// multiple-response question, than its least chosen key).
-    DistractorBeatsKey { distractor: usize, chosen_by_upper: u32, key_chosen_by_upper: u32 },
+    /// Counts can be fractions: see [`super::tally`] for the band rule.
+    DistractorBeatsKey { distractor: usize, chosen_by_upper: f64, key_chosen_by_upper: f64 },
     /// Facility below [`FACILITY_LOW`].
     NearlyAllWrong { facility: f64 },
     /// Facility above [`FACILITY_HIGH`].
@@ -55,9 +56,11 @@ impl Flag {
                  learners from weaker ones."
             ),
             Flag::DistractorBeatsKey { distractor, chosen_by_upper, key_chosen_by_upper } => format!(
-                "The upper group chose option {} ({chosen_by_upper} times) more often than the key \
-                 ({key_chosen_by_upper} times). Check the key and that option.",
-                distractor + 1
+                "The upper group chose option {} ({} times) more often than the key ({} times). Check the key and \
+                 that option.",
+                distractor + 1,
+                times(chosen_by_upper),
+                times(key_chosen_by_upper)
             ),
             Flag::NearlyAllWrong { facility } => {
                 format!("Nearly everyone gets it wrong: {facility:.0}% right, below {FACILITY_LOW}%.")
@@ -67,6 +70,12 @@ impl Flag {
             }
         }
     }
+}
+
+/// A count that may be a fraction, for people: "7", "3.6".
+pub fn times(count: f64) -> String {
+    let tenths = (count * 10.0).round();
+    if tenths % 10.0 == 0.0 { format!("{:.0}", tenths / 10.0) } else { format!("{:.1}", tenths / 10.0) }
 }
 
 /// The flags a question's statistics earn, in the order of [`Flag`].
@@ -96,8 +105,9 @@ pub fn judge(stats: &ItemStats) -> Vec<Flag> {
 /// The distractor the upper group chose most (the first of equals), if
 /// more often than the key they chose least.
 fn distractor_beats_key(stats: &ItemStats) -> Option<Flag> {
-    let key_chosen_by_upper = stats.options.iter().filter(|o| o.key).map(|o| o.chosen_by_upper).min()?;
-    let distractor = stats.options.iter().filter(|o| !o.key).rev().max_by_key(|o| o.chosen_by_upper)?;
+    let key_chosen_by_upper = stats.options.iter().filter(|o| o.key).map(|o| o.chosen_by_upper).reduce(f64::min)?;
+    let distractor =
+        stats.options.iter().filter(|o| !o.key).rev().max_by(|a, b| a.chosen_by_upper.total_cmp(&b.chosen_by_upper))?;
     (distractor.chosen_by_upper > key_chosen_by_upper).then_some(Flag::DistractorBeatsKey {
         distractor: distractor.option,
         chosen_by_upper: distractor.chosen_by_upper,
@@ -121,8 +131,8 @@ mod tests {
             point_biserial: Some(0.4),
             upper_lower: Some(0.5),
             options: vec![
-                OptionCount { option: 0, key: true, chosen: 12, chosen_by_upper: 5 },
-                OptionCount { option: 1, key: false, chosen: 8, chosen_by_upper: 0 },
+                OptionCount { option: 0, key: true, chosen: 12, chosen_by_upper: 5.0 },
+                OptionCount { option: 1, key: false, chosen: 8, chosen_by_upper: 0.0 },
             ],
             mean_seconds: None,
             flags: Vec::new(),
@@ -164,16 +174,21 @@ mod tests {
         let option = |option, key, chosen_by_upper| OptionCount { option, key, chosen: 9, chosen_by_upper };
         let with = |options| judge(&ItemStats { options, ..fine() });
         // Equal is not more often.
-        assert_eq!(with(vec![option(0, true, 3), option(1, false, 3)]), vec![]);
+        assert_eq!(with(vec![option(0, true, 3.0), option(1, false, 3.0)]), vec![]);
         // Of two keys the least chosen counts; of distractors, the most
         // chosen, the first of equals.
         assert_eq!(
-            with(vec![option(0, true, 5), option(1, false, 3), option(2, true, 2), option(3, false, 3)]),
-            vec![Flag::DistractorBeatsKey { distractor: 1, chosen_by_upper: 3, key_chosen_by_upper: 2 }]
+            with(vec![option(0, true, 5.0), option(1, false, 3.0), option(2, true, 2.0), option(3, false, 3.0)]),
+            vec![Flag::DistractorBeatsKey { distractor: 1, chosen_by_upper: 3.0, key_chosen_by_upper: 2.0 }]
+        );
+        // A fraction more is more often (a shared boundary band).
+        assert_eq!(
+            with(vec![option(0, true, 2.5), option(1, false, 2.75)]),
+            vec![Flag::DistractorBeatsKey { distractor: 1, chosen_by_upper: 2.75, key_chosen_by_upper: 2.5 }]
         );
         // No keys (ordering, matching) or no distractors: nothing to compare.
         assert_eq!(with(vec![]), vec![]);
-        assert_eq!(with(vec![option(0, true, 0)]), vec![]);
+        assert_eq!(with(vec![option(0, true, 0.0)]), vec![]);
     }
 
     #[test]
@@ -183,8 +198,12 @@ mod tests {
             (Flag::NegativeDiscrimination { point_biserial: -0.234 }, "Negative discrimination (-0.23)"),
             (Flag::LowDiscrimination { point_biserial: 0.05 }, "Near-zero discrimination (0.05, below 0.1)"),
             (
-                Flag::DistractorBeatsKey { distractor: 2, chosen_by_upper: 7, key_chosen_by_upper: 4 },
+                Flag::DistractorBeatsKey { distractor: 2, chosen_by_upper: 7.0, key_chosen_by_upper: 4.0 },
                 "The upper group chose option 3 (7 times) more often than the key (4 times).",
+            ),
+            (
+                Flag::DistractorBeatsKey { distractor: 0, chosen_by_upper: 3.64, key_chosen_by_upper: 0.25 },
+                "The upper group chose option 1 (3.6 times) more often than the key (0.3 times).",
             ),
             (Flag::NearlyAllWrong { facility: 4.0 }, "Nearly everyone gets it wrong: 4% right, below 10%."),
             (Flag::NearlyAllRight { facility: 98.0 }, "Nearly everyone gets it right: 98% right, above 95%."),

@@ -9,28 +9,33 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::flags::{self, Flag};
-use crate::exam::Body;
+use super::flags::Flag;
+use super::tally::Tallies;
 use crate::exam::credit::Credit;
+use crate::exam::{Body, Response};
 
-/// A finished attempt and its total score: the sum of the credit of its
-/// scored items.
+/// A finished attempt, its total score (the sum of the credit of its
+/// scored items) and the most those items could earn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attempt {
     pub id: Uuid,
     pub total: Credit,
+    pub max: Credit,
 }
 
 impl Attempt {
-    /// Each attempt's total, summed from its responses: for callers that
-    /// hold every scored response of every attempt. In attempt id order.
+    /// Each attempt's total and maximum (a point per response), summed
+    /// from its responses: for callers that hold every scored response of
+    /// every attempt. In attempt id order.
     pub fn totals(responses: &[ItemResponse]) -> Vec<Attempt> {
-        let mut totals: HashMap<Uuid, Credit> = HashMap::new();
+        let mut totals: HashMap<Uuid, (Credit, u32)> = HashMap::new();
         for r in responses {
-            let total = totals.entry(r.attempt).or_default();
+            let (total, count) = totals.entry(r.attempt).or_default();
             *total = *total + r.credit;
+            *count += 1;
         }
-        let mut attempts: Vec<Attempt> = totals.into_iter().map(|(id, total)| Attempt { id, total }).collect();
+        let mut attempts: Vec<Attempt> =
+            totals.into_iter().map(|(id, (total, count))| Attempt { id, total, max: Credit::points(count) }).collect();
         attempts.sort_by_key(|a| a.id);
         attempts
     }
@@ -48,6 +53,19 @@ pub struct ItemResponse {
     pub chosen: Vec<usize>,
     /// Seconds spent on the item, when known.
     pub seconds: Option<u32>,
+}
+
+impl ItemResponse {
+    /// The options a response chose, in canonical indices: the chosen
+    /// option of a single-answer item, those of a multiple-response item,
+    /// none otherwise.
+    pub fn chosen_of(response: Option<&Response>) -> Vec<usize> {
+        match response {
+            Some(Response::Single(option)) => vec![*option],
+            Some(Response::Multiple(options)) => options.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What the statistics need to know of a question: its options and which
@@ -72,15 +90,16 @@ impl ItemKey {
 }
 
 /// How often one option was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OptionCount {
     /// The option's canonical index.
     pub option: usize,
     pub key: bool,
     /// By everyone who responded.
     pub chosen: u32,
-    /// By the upper group (see [`ItemStats::upper_lower`]).
-    pub chosen_by_upper: u32,
+    /// By the upper group (see [`ItemStats::upper_lower`]): a fraction
+    /// when the band at the group's boundary is shared.
+    pub chosen_by_upper: f64,
 }
 
 /// The statistics of one question.
@@ -108,11 +127,13 @@ pub struct ItemStats {
     /// fewer than 2 responses, all right, all wrong, or rest scores all equal.
     pub point_biserial: Option<f64>,
     /// The upper–lower index D = p_upper − p_lower: rank those who responded
-    /// by total score, take the top 27% and the bottom 27% (27% of the
-    /// responses rounded to the nearest whole attempt, a half up, at least
-    /// 1), and subtract the lower group's mean credit from the upper's.
-    /// Equal totals are ranked by attempt id, the larger id higher, so the
-    /// groups are the same every time. From −1 to 1. None with fewer than 2
+    /// by score band (the total as permille of the maximum, see
+    /// [`super::tally::band`]), take the top 27% and the bottom 27% (27% of
+    /// the responses rounded to the nearest whole attempt, a half up, at
+    /// least 1), and subtract the lower group's mean credit from the
+    /// upper's. Attempts in one band are interchangeable: when a group
+    /// needs only some of a band, that band counts pro rata (its credit
+    /// times the share needed). From −1 to 1. None with fewer than 2
     /// responses (the groups would be the same attempt).
     pub upper_lower: Option<f64>,
     /// Every option in canonical order; empty for ordering and matching.
@@ -126,76 +147,20 @@ pub struct ItemStats {
 /// The statistics of each question in `items`, in the same order, over the
 /// `responses` whose attempt is in `attempts` (others are left out: their
 /// total is unknown). A question nobody had gets zero responses and no
-/// numbers.
+/// numbers. The responses are tallied by band in memory and the tallies
+/// give the numbers ([`super::tally`]), exactly as stored tallies would.
 pub fn analyse(items: &[ItemKey], attempts: &[Attempt], responses: &[ItemResponse]) -> Vec<ItemStats> {
-    let totals: HashMap<Uuid, Credit> = attempts.iter().map(|a| (a.id, a.total)).collect();
-    let mut by_question: HashMap<Uuid, Vec<Row>> = HashMap::new();
+    let mut by_attempt: HashMap<Uuid, Vec<ItemResponse>> = HashMap::new();
     for r in responses {
-        if let Some(total) = totals.get(&r.attempt) {
-            by_question.entry(r.question).or_default().push(Row { total: *total, response: r });
+        by_attempt.entry(r.attempt).or_default().push(r.clone());
+    }
+    let mut tallies = Tallies::default();
+    for attempt in attempts {
+        if let Some(responses) = by_attempt.get(&attempt.id) {
+            tallies.add_attempt(attempt.total, attempt.max, responses);
         }
     }
-    items.iter().map(|item| stats(item, by_question.remove(&item.question).unwrap_or_default())).collect()
-}
-
-/// A response with its attempt's total.
-struct Row<'a> {
-    total: Credit,
-    response: &'a ItemResponse,
-}
-
-impl Row<'_> {
-    fn credit(&self) -> i128 {
-        i128::from(self.response.credit.parts())
-    }
-
-    /// The attempt's total without this item, in parts.
-    fn rest(&self) -> i128 {
-        i128::from(self.total.parts()) - self.credit()
-    }
-}
-
-fn stats(item: &ItemKey, mut rows: Vec<Row>) -> ItemStats {
-    // Lowest total first; see `ItemStats::upper_lower` for the tie rule.
-    rows.sort_by_key(|r| (r.total, r.response.attempt));
-    let n = rows.len();
-    let group = group_size(n);
-    let upper = &rows[n - group.min(n)..];
-    let lower = &rows[..group.min(n)];
-
-    let mut options: Vec<OptionCount> = (0..item.options)
-        .map(|option| OptionCount { option, key: item.keys.contains(&option), chosen: 0, chosen_by_upper: 0 })
-        .collect();
-    for (i, row) in rows.iter().enumerate() {
-        for &c in &row.response.chosen {
-            if let Some(o) = options.get_mut(c) {
-                o.chosen += 1;
-                o.chosen_by_upper += u32::from(i >= n - group.min(n));
-            }
-        }
-    }
-
-    let seconds: Vec<u32> = rows.iter().filter_map(|r| r.response.seconds).collect();
-    let mut stats = ItemStats {
-        question: item.question,
-        responses: n as u32,
-        facility: mean_credit(&rows).map(|m| 100.0 * m),
-        point_biserial: point_biserial(&rows),
-        upper_lower: if n < 2 {
-            None
-        } else {
-            Some(mean_credit(upper).unwrap_or(0.0) - mean_credit(lower).unwrap_or(0.0))
-        },
-        options,
-        mean_seconds: if seconds.is_empty() {
-            None
-        } else {
-            Some(seconds.iter().map(|&s| f64::from(s)).sum::<f64>() / seconds.len() as f64)
-        },
-        flags: Vec::new(),
-    };
-    stats.flags = flags::judge(&stats);
-    stats
+    items.iter().map(|item| tallies.stats(item)).collect()
 }
 
 /// The share of responses in each of the upper and lower groups.
@@ -204,40 +169,6 @@ pub const GROUP_PERCENT: usize = 27;
 /// 27% of `n` rounded to the nearest whole, a half up, and at least 1.
 pub fn group_size(n: usize) -> usize {
     ((GROUP_PERCENT * n + 50) / 100).max(1)
-}
-
-/// The mean credit, in points; None for no rows.
-fn mean_credit(rows: &[Row]) -> Option<f64> {
-    if rows.is_empty() {
-        return None;
-    }
-    let sum: i128 = rows.iter().map(Row::credit).sum();
-    Some(sum as f64 / (rows.len() as i128 * i128::from(Credit::PARTS)) as f64)
-}
-
-/// The Pearson correlation of credit and rest score (see
-/// [`ItemStats::point_biserial`]), from exact integer sums:
-/// r = (nΣxy − ΣxΣy) ÷ √((nΣx² − (Σx)²) × (nΣy² − (Σy)²)).
-fn point_biserial(rows: &[Row]) -> Option<f64> {
-    let n = rows.len() as i128;
-    let (mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0i128, 0i128, 0i128, 0i128, 0i128);
-    for r in rows {
-        let (x, y) = (r.credit(), r.rest());
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        syy += y * y;
-        sxy += x * y;
-    }
-    let cxx = n * sxx - sx * sx;
-    let cyy = n * syy - sy * sy;
-    let cxy = n * sxy - sx * sy;
-    if cxx == 0 || cyy == 0 {
-        return None;
-    }
-    // Rounding in the square roots can step just past ±1 (a perfect
-    // correlation came out as −1.0000000000000002).
-    Some((cxy as f64 / ((cxx as f64).sqrt() * (cyy as f64).sqrt())).clamp(-1.0, 1.0))
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ pub mod class;
 pub mod distribution;
 pub mod flags;
 pub mod items;
+pub mod tally;
 
 pub use distribution::{Bin, Distribution, distribution};
 pub use flags::Flag;
 pub use items::{Attempt, ItemKey, ItemResponse, ItemStats, OptionCount, analyse};
+pub use tally::{Tallies, Tally};

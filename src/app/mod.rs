@@ -13,6 +13,7 @@ pub mod exams;
 pub mod groups;
 pub mod hashing;
 pub mod imports;
+pub mod item_analysis;
 pub mod item_facts;
 pub mod misses;
 pub mod progress;
@@ -89,8 +90,9 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Housekeeping that no request would otherwise trigger: expired sessions
 /// are deleted, attempts past their deadline are graded, learners'
-/// standings a grading failed to refresh are refreshed, and uploads past
-/// their expiry are deleted.
+/// standings a grading failed to refresh are refreshed, uploads past their
+/// expiry are deleted, and finished mocks are counted into the item
+/// analysis's tallies.
 pub async fn sweep(app: &App) {
     if let Err(e) = accounts::delete_expired_sessions(app).await {
         tracing::warn!(error = %e, "session sweep failed");
@@ -103,5 +105,8 @@ pub async fn sweep(app: &App) {
     }
     if let Err(e) = uploads::delete_expired(app).await {
         tracing::warn!(error = %e, "upload sweep failed");
+    }
+    if let Err(e) = item_analysis::tally_pending(app, None, item_analysis::SWEEP_BUDGET).await {
+        tracing::warn!(error = %e, "tally sweep failed");
     }
 }

@@ -206,6 +206,8 @@ pub struct Save<'a> {
     /// Practice: lock the item and record its credit. Once an item is
     /// checked, saves change only its flag and strikes.
     pub check: Option<bool>,
+    /// When the page that saves was shown; None counts no time.
+    pub shown_at: Option<OffsetDateTime>,
     pub now: OffsetDateTime,
     /// How long after the deadline a save in flight is still taken.
     pub grace: time::Duration,
@@ -250,6 +252,11 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
     let row = sqlx::query!(
         r#"WITH target AS (
                SELECT a.id, a.finished_at, a.finished_reason, a.deadline, i.seq,
+                      -- When the saving page was shown, kept between the
+                      -- attempt's start and now (GREATEST skips a null:
+                      -- hence the CASE).
+                      CASE WHEN $13::timestamptz IS NOT NULL
+                           THEN LEAST($9::timestamptz, GREATEST(a.started_at, $13::timestamptz)) END AS shown,
                       -- A checked answer is final: a save may keep it (or send
                       -- none, from a disabled fieldset) but not change it. So
                       -- is its confidence mark, given with the answer and
@@ -278,7 +285,17 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                    flagged = COALESCE($7, i.flagged), struck = COALESCE($8, i.struck),
                    seq = $4, saved_at = $9::timestamptz,
                    checked_at = COALESCE(i.checked_at, CASE WHEN $11::bool IS NOT NULL THEN $9::timestamptz END),
-                   correct = COALESCE(i.correct, $11)
+                   correct = COALESCE(i.correct, $11),
+                   -- Time on the item: since the previous save from the
+                   -- same page, else since the page was shown; a step of
+                   -- more than 30 minutes (a page left open) counts 30.
+                   -- In whole seconds, as shown_at is, so steps add up.
+                   seconds = CASE WHEN t.shown IS NULL THEN i.seconds ELSE COALESCE(i.seconds, 0)
+                       + LEAST(1800, GREATEST(0, EXTRACT(EPOCH FROM date_trunc('second', $9::timestamptz)
+                           - date_trunc('second', CASE
+                               WHEN i.view_shown_at = t.shown AND i.saved_at IS NOT NULL THEN i.saved_at
+                               ELSE t.shown END))))::int END,
+                   view_shown_at = COALESCE(t.shown, i.view_shown_at)
                FROM target t
                WHERE i.attempt_id = t.id AND i.position = $3 AND t.finished_at IS NULL
                  AND (t.deadline IS NULL OR t.deadline >= $10) AND t.seq < $4 AND NOT t.changes_checked
@@ -298,7 +315,8 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
         s.now,
         cutoff,
         s.check,
-        s.confidence.map(Confidence::as_str)
+        s.confidence.map(Confidence::as_str),
+        s.shown_at
     )
     .fetch_optional(db)
     .await?;
@@ -357,19 +375,37 @@ pub async fn finish(
     let rule = row.blueprint.0.credit;
     let correct: Vec<bool> =
         items.iter().map(|i| i.content.0.question.body.is_correct(i.response.as_ref().map(|r| &r.0))).collect();
+    let earned: Vec<credit::Credit> = items
+        .iter()
+        .map(|i| credit::credit(rule, &i.content.0.question.body, i.response.as_ref().map(|r| &r.0)))
+        .collect();
     let score = scoring::score_credits(
         &row.blueprint.0,
-        items.iter().filter(|i| i.scored).map(|i| {
-            (i.domain.as_str(), credit::credit(rule, &i.content.0.question.body, i.response.as_ref().map(|r| &r.0)))
-        }),
+        items.iter().zip(&earned).filter(|(i, _)| i.scored).map(|(i, c)| (i.domain.as_str(), *c)),
     );
+    // Each item's credit in parts, for the item analysis's tallies.
+    let credits: Vec<i32> = earned
+        .iter()
+        .map(|c| i32::try_from(c.parts()).expect("an item earns at most one point: 27,720 parts"))
+        .collect();
     let positions: Vec<i32> = items.iter().map(|i| i.position).collect();
     sqlx::query!(
-        r#"UPDATE items SET correct = t.c FROM unnest($2::int[], $3::bool[]) AS t(p, c)
+        r#"UPDATE items SET correct = t.c, credit = t.cr FROM unnest($2::int[], $3::bool[], $4::int[]) AS t(p, c, cr)
            WHERE attempt_id = $1 AND position = t.p"#,
         attempt,
         &positions,
-        &correct
+        &correct,
+        &credits
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The groups the learner is in now: the cohorts this attempt counts
+    // for in the item analysis, however the groups change later.
+    sqlx::query!(
+        r#"INSERT INTO attempt_cohorts (attempt_id, group_id)
+           SELECT $1, m.group_id FROM group_members m JOIN attempts a ON a.user_id = m.user_id WHERE a.id = $1
+           ON CONFLICT DO NOTHING"#,
+        attempt
     )
     .execute(&mut *tx)
     .await?;

@@ -5,6 +5,7 @@ pub mod attempts;
 pub mod exams;
 pub mod groups;
 pub mod imports;
+pub mod item_tallies;
 pub mod misses;
 pub mod progress;
 pub mod questions;

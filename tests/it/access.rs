@@ -22,6 +22,8 @@ const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("POST", "/instructor/exams/mla-c01/publish"),
     ("POST", "/instructor/exams/mla-c01/unpublish"),
     ("GET", "/instructor/exams/mla-c01/export?format=gift"),
+    ("GET", "/instructor/exams/mla-c01/items"),
+    ("GET", "/instructor/exams/mla-c01/items.csv"),
     ("GET", "/instructor/exams/mla-c01/uploads/new"),
     ("POST", "/instructor/exams/mla-c01/uploads"),
     ("GET", "/instructor/uploads/{id}"),

@@ -22,6 +22,7 @@ mod hostile_client;
 mod imports;
 mod imports_api;
 mod instructor;
+mod item_analysis;
 mod notes;
 mod openapi;
 mod progress;

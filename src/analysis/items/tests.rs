@@ -48,32 +48,38 @@ fn response(a: u128, q: u128, chosen: usize, key: usize, seconds: Option<u32>) -
 ///   a6   2     3     0     0
 /// ```
 ///
-/// Ranked by total, equal totals by attempt id (larger higher):
-/// a6 0, a3 1, a5 1, a2 2, a4 2, a1 3. 27% of 6 = 1.62 → 2 attempts a group:
-/// lower a6, a3; upper a4, a1.
+/// Ranked by band (total as permille of 3 points): a6 0; a3, a5 333;
+/// a2, a4 667; a1 1000. 27% of 6 = 1.62 → 2 attempts a group. Attempts in
+/// one band are interchangeable, so the upper group is a1 and half of the
+/// band {a2, a4}; the lower group a6 and half of {a3, a5}: a shared band
+/// counts its credit and choices × 1/2.
 ///
 /// q1: right a1 a2 a3 a5, p = 4/6, q = 2/6. Rest scores (total − q1):
 ///   a1 2, a2 1, a3 0, a4 2, a5 0, a6 0; mean 5/6, Σy² = 9,
 ///   variance 9/6 − 25/36 = 29/36, s = √29 / 6.
 ///   M1 = (2+1+0+0)/4 = 3/4, M0 = (2+0)/2 = 1.
 ///   r = (3/4 − 1) ÷ (√29/6) × √(4/6 × 2/6) = −1/√58 = −0.1313.
-///   D: upper a4 ✗ a1 ✓ = 1/2, lower a6 ✗ a3 ✓ = 1/2, D = 0.
+///   D: upper a1 ✓ + ½(a2 ✓ + a4 ✗) = 3/2 of 2 = 3/4; lower a6 ✗ +
+///   ½(a3 ✓ + a5 ✓) = 1 of 2 = 1/2; D = 1/4.
 ///   Facility 4/6 = 66.67%. Chosen: 0 ×4 (key), 1 ×1, 2 ×1, 3 ×0;
-///   by the upper group: 0 ×1 (a1), 1 ×1 (a4).
+///   by the upper group: 0 ×1.5 (a1, ½ a2), 1 ×0.5 (½ a4).
 ///   Seconds known for a1 30 and a2 50 only: mean 40.
 /// q2: right a1 a2 a4, p = q = 1/2. Rest: a1 2, a2 1, a3 1, a4 1, a5 1, a6 0;
 ///   mean 1, Σy² = 8, variance 8/6 − 1 = 1/3, s = 1/√3.
 ///   M1 = (2+1+1)/3 = 4/3, M0 = (1+1+0)/3 = 2/3.
 ///   r = (2/3) ÷ (1/√3) × √(1/4) = 1/√3 = 0.5774.
-///   D: upper a4 ✓ a1 ✓ = 1, lower a6 ✗ a3 ✗ = 0, D = 1.
+///   D: upper a1 ✓ + ½(a2 ✓ + a4 ✓) = 1, lower a6 ✗ + ½(a3 ✗ + a5 ✗) = 0,
+///   D = 1.
 ///   Facility 50%. Chosen: 0 ×0, 1 ×3 (key), 2 ×1, 3 ×2; upper: 1 ×2.
 ///   No times known: no mean.
 /// q3: right a1 a4, p = 1/3, q = 2/3. Rest: a1 2, a2 2, a3 1, a4 1, a5 1, a6 0;
 ///   mean 7/6, Σy² = 11, variance 11/6 − 49/36 = 17/36, s = √17 / 6.
 ///   M1 = (2+1)/2 = 3/2, M0 = (2+1+1+0)/4 = 1.
 ///   r = (1/2) ÷ (√17/6) × √(2/9) = √(2/17) = 0.3430.
-///   D: upper a4 ✓ a1 ✓ = 1, lower a6 ✗ a3 ✗ = 0, D = 1.
-///   Facility 33.33%. Chosen: 0 ×3, 1 ×1, 2 ×2 (key), 3 ×0; upper: 2 ×2.
+///   D: upper a1 ✓ + ½(a2 ✗ + a4 ✓) = 3/4, lower a6 ✗ + ½(a3 ✗ + a5 ✗) = 0,
+///   D = 3/4.
+///   Facility 33.33%. Chosen: 0 ×3, 1 ×1, 2 ×2 (key), 3 ×0; upper: 2 ×1.5
+///   (a1, ½ a4), 0 ×0.5 (½ a2).
 ///   Every time 60 s: mean 60.
 fn small_class() -> (Vec<ItemKey>, Vec<ItemResponse>) {
     let items = vec![single(1, 0), single(2, 1), single(3, 2)];
@@ -96,7 +102,7 @@ fn small_class() -> (Vec<ItemKey>, Vec<ItemResponse>) {
     (items, responses)
 }
 
-fn counts(stats: &ItemStats) -> Vec<(bool, u32, u32)> {
+fn counts(stats: &ItemStats) -> Vec<(bool, u32, f64)> {
     stats.options.iter().map(|o| (o.key, o.chosen, o.chosen_by_upper)).collect()
 }
 
@@ -120,21 +126,21 @@ fn the_small_class_matches_the_numbers_worked_out_by_hand() {
     assert_eq!((q1.question, q1.responses), (question(1), 6));
     assert!(close(q1.facility, 400.0 / 6.0), "{:?}", q1.facility);
     assert!(close(q1.point_biserial, -1.0 / 58f64.sqrt()), "{:?}", q1.point_biserial);
-    assert!(close(q1.upper_lower, 0.0), "{:?}", q1.upper_lower);
-    assert_eq!(counts(q1), vec![(true, 4, 1), (false, 1, 1), (false, 1, 0), (false, 0, 0)]);
+    assert!(close(q1.upper_lower, 0.25), "{:?}", q1.upper_lower);
+    assert_eq!(counts(q1), vec![(true, 4, 1.5), (false, 1, 0.5), (false, 1, 0.0), (false, 0, 0.0)]);
     assert!(close(q1.mean_seconds, 40.0), "{:?}", q1.mean_seconds);
 
     assert_eq!((q2.question, q2.responses), (question(2), 6));
     assert!(close(q2.facility, 50.0), "{:?}", q2.facility);
     assert!(close(q2.point_biserial, 1.0 / 3f64.sqrt()), "{:?}", q2.point_biserial);
     assert!(close(q2.upper_lower, 1.0), "{:?}", q2.upper_lower);
-    assert_eq!(counts(q2), vec![(false, 0, 0), (true, 3, 2), (false, 1, 0), (false, 2, 0)]);
+    assert_eq!(counts(q2), vec![(false, 0, 0.0), (true, 3, 2.0), (false, 1, 0.0), (false, 2, 0.0)]);
     assert_eq!(q2.mean_seconds, None);
 
     assert!(close(q3.facility, 100.0 / 3.0), "{:?}", q3.facility);
     assert!(close(q3.point_biserial, (2.0f64 / 17.0).sqrt()), "{:?}", q3.point_biserial);
-    assert!(close(q3.upper_lower, 1.0), "{:?}", q3.upper_lower);
-    assert_eq!(counts(q3), vec![(false, 3, 0), (false, 1, 0), (true, 2, 2), (false, 0, 0)]);
+    assert!(close(q3.upper_lower, 0.75), "{:?}", q3.upper_lower);
+    assert_eq!(counts(q3), vec![(false, 3, 0.5), (false, 1, 0.0), (true, 2, 1.5), (false, 0, 0.0)]);
     assert!(close(q3.mean_seconds, 60.0), "{:?}", q3.mean_seconds);
 
     // Six responses are too few to judge, whatever the numbers.
@@ -179,9 +185,9 @@ fn under_partial_credit_the_correlation_is_pearsons() {
     let stats = analyse(&[multiple], &Attempt::totals(&responses), &responses);
     assert!(close(stats[0].facility, 50.0), "{:?}", stats[0].facility);
     assert!(close(stats[0].point_biserial, 3f64.sqrt() / 2.0), "{:?}", stats[0].point_biserial);
-    // 27% of 3 → 1: upper a1 (1), lower a3 (0).
+    // Bands 1000, 250, 0; 27% of 3 → 1: upper a1 (1), lower a3 (0).
     assert!(close(stats[0].upper_lower, 1.0), "{:?}", stats[0].upper_lower);
-    assert_eq!(counts(&stats[0]), vec![(true, 2, 1), (true, 2, 1), (false, 2, 0), (false, 1, 0)]);
+    assert_eq!(counts(&stats[0]), vec![(true, 2, 1.0), (true, 2, 1.0), (false, 2, 0.0), (false, 1, 0.0)]);
 }
 
 #[test]
@@ -240,7 +246,7 @@ fn a_question_nobody_had_has_no_numbers() {
             facility: None,
             point_biserial: None,
             upper_lower: None,
-            options: (0..4).map(|o| OptionCount { option: o, key: o == 0, chosen: 0, chosen_by_upper: 0 }).collect(),
+            options: (0..4).map(|o| OptionCount { option: o, key: o == 0, chosen: 0, chosen_by_upper: 0.0 }).collect(),
             mean_seconds: None,
             flags: vec![Flag::TooFewResponses { responses: 0 }],
         }]
@@ -253,7 +259,7 @@ fn one_attempt_has_a_facility_and_no_discrimination() {
     let stats = analyse(&[single(1, 0)], &Attempt::totals(&responses), &responses);
     assert_eq!((stats[0].responses, stats[0].facility), (1, Some(100.0)));
     assert_eq!((stats[0].point_biserial, stats[0].upper_lower), (None, None));
-    assert_eq!(counts(&stats[0])[0], (true, 1, 1));
+    assert_eq!(counts(&stats[0])[0], (true, 1, 1.0));
     assert_no_nan(&stats);
 }
 
@@ -303,7 +309,7 @@ fn all_wrong_gives_no_correlation_and_is_flagged_nearly_all_wrong() {
     assert_eq!(
         stats[0].flags,
         vec![
-            Flag::DistractorBeatsKey { distractor: 1, chosen_by_upper: 7, key_chosen_by_upper: 0 },
+            Flag::DistractorBeatsKey { distractor: 1, chosen_by_upper: 7.0, key_chosen_by_upper: 0.0 },
             Flag::NearlyAllWrong { facility: 0.0 }
         ]
     );
@@ -320,15 +326,17 @@ fn rest_scores_all_equal_give_no_correlation() {
 }
 
 #[test]
-fn identical_totals_rank_by_attempt_id_and_give_no_nan() {
+fn identical_totals_share_the_groups_and_give_no_nan() {
     // Everyone gets exactly one of the two right: every total is 1. Ids
     // 13..=25 got q1, ids 1..=12 got q2.
     let stats = class_of_25(|a, q| (q == 1) == (a > 12));
     // Each rest score is 1 − the item's credit: exactly −1, as it should be.
     assert_eq!(stats[0].point_biserial, Some(-1.0));
-    // 7 a group, by id alone: upper 19..=25 (right), lower 1..=7 (wrong).
-    assert_eq!((stats[0].upper_lower, stats[1].upper_lower), (Some(1.0), Some(-1.0)));
-    assert_eq!(stats[0].options[0].chosen_by_upper, 7);
+    // One band for all: each group of 7 is 7/25 of everyone, so both
+    // groups have q1's facility 13/25 and D is 0 (an attempt id would have
+    // made it ±1 by chance).
+    assert_eq!((stats[0].upper_lower, stats[1].upper_lower), (Some(0.0), Some(0.0)));
+    assert!(close(Some(stats[0].options[0].chosen_by_upper), 7.0 * 13.0 / 25.0));
     assert_no_nan(&stats);
 }
 
@@ -374,7 +382,7 @@ fn a_miskeyed_question_is_flagged_and_the_others_are_not() {
             // The 11 strongest all chose the true answer, none the key.
             assert_eq!(
                 s.flags[1],
-                Flag::DistractorBeatsKey { distractor: 0, chosen_by_upper: 11, key_chosen_by_upper: 0 }
+                Flag::DistractorBeatsKey { distractor: 0, chosen_by_upper: 11.0, key_chosen_by_upper: 0.0 }
             );
             assert_eq!(s.flags.len(), 2, "{:?}", s.flags);
         } else {

@@ -41,6 +41,12 @@ pub struct SaveRequest {
     /// Practice modes: lock the answer and show its feedback.
     #[serde(default)]
     pub check: bool,
+    /// When the page showing the item was made (unix seconds, the page's
+    /// `shown_at` field): the time since then, or since the previous save
+    /// from the same page, is added to the item's time (each step at most
+    /// 30 minutes). Absent: no time is counted.
+    #[serde(default)]
+    pub shown_at: Option<i64>,
 }
 
 /// `confidence` as JSON sends it: "sure", "unsure", or null. Any other
@@ -228,6 +234,7 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
             struck: struck.as_deref(),
             confidence: req.confidence,
             check,
+            shown_at: req.shown_at.and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok()),
             now,
             grace: app.grace(),
         },

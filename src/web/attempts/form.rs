@@ -29,11 +29,13 @@ pub fn parse_item_form(body: &[u8], kind: Kind, shown: usize, prompts: usize) ->
     let mut struck: Vec<i32> = Vec::new();
     let mut action = String::from("save");
     let mut confidence = None;
+    let mut shown_at = None;
     for (k, v) in form_urlencoded::parse(body) {
         let number = |s: &str| s.trim().parse::<usize>().ok();
         match &*k {
             "choice" => choice.extend(number(&v)),
             "seq" => seq = v.parse().unwrap_or(0),
+            "shown_at" => shown_at = v.parse().ok(),
             "flagged" => flagged = Some(v == "true"),
             "struck" => struck = v.split(',').filter_map(|p| p.trim().parse().ok()).collect(),
             "action" => action = v.into_owned(),
@@ -70,7 +72,10 @@ pub fn parse_item_form(body: &[u8], kind: Kind, shown: usize, prompts: usize) ->
         }
     }
     let check = action == "check";
-    Ok(ItemForm { save: SaveRequest { seq, response, flagged, struck: Some(struck), confidence, check }, action })
+    Ok(ItemForm {
+        save: SaveRequest { seq, response, flagged, struck: Some(struck), confidence, check, shown_at },
+        action,
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod dashboard;
 mod diff;
 mod exams;
 mod groups;
+mod items;
 mod question_edit;
 mod questions;
 mod reports;
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/instructor/exams/{slug}/publish", post(blueprints::publish_exam))
         .route("/instructor/exams/{slug}/unpublish", post(blueprints::unpublish_exam))
         .route("/instructor/exams/{slug}/export", get(exams::export_questions))
+        .route("/instructor/exams/{slug}/items", get(items::show_items))
+        .route("/instructor/exams/{slug}/items.csv", get(items::download_items))
         .route("/instructor/exams/{slug}/uploads/new", get(uploads::new_upload))
         // The multipart extractor would hold this body to the general
         // limit; `limit::bound` already holds it to the import limit.

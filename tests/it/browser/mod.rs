@@ -28,6 +28,7 @@ mod exam_screen;
 mod groups;
 mod instructor;
 mod instructor_story;
+mod item_analysis;
 mod mouse_and_keyboard;
 mod notes;
 mod phone;
