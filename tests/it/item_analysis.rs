@@ -193,6 +193,9 @@ async fn a_miskeyed_question_is_flagged_reported_and_fixed() {
         "{miskeyed}"
     );
     assert!(miskeyed.contains(&format!("href=\"/instructor/exams/{SLUG}/questions/{MISKEYED}/edit\"")));
+    // The link leads to the report in the exam's inbox.
+    let inbox = ines.get_text(&format!("/instructor/exams/{SLUG}/reports?question={question}")).await;
+    assert!(inbox.contains("Option 1 is right."), "{inbox}");
     assert!(miskeyed.contains("2 <strong class=\"key-word\">key</strong>"), "the key is marked in words");
     // Flagged questions come first.
     assert!(page.find("<code>q07</code>").unwrap() < page.find("<code>q01</code>").unwrap());
