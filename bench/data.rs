@@ -1,0 +1,156 @@
+//! What the database benchmarks share: a generated busy server (learners,
+//! finished attempts and their item responses, written with a few
+//! set-based INSERTs), accounts to log in with, and page timing over HTTP.
+//! Included by each benchmark with `#[path = "data.rs"] mod data;`.
+
+#![allow(dead_code)] // each benchmark uses a part
+
+use std::time::{Duration, Instant};
+
+use mockexam::account::{DisplayName, Email, Password};
+use mockexam::app::App;
+use mockexam::app::accounts::{self, RegisterOutcome};
+use mockexam::exam::Blueprint;
+use mockexam::exam::scoring;
+use sqlx::PgPool;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+/// Items per generated attempt: 50,000 attempts × 60 = 3 million.
+pub const ITEMS: i32 = 60;
+
+/// A whole-number setting from the environment, or its default.
+pub fn setting(name: &str, default: i64) -> i64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Times each page `requests` times, after 3 rounds to warm up, taking the
+/// pages in turn within each round so that a noisy moment on this shared
+/// machine falls on all of them alike. Prints a table; returns the medians
+/// in ms, in the order given.
+pub async fn time_pages(
+    client: &reqwest::Client,
+    pages: &[(&str, &str, &str)],
+    requests: i64,
+) -> anyhow::Result<Vec<f64>> {
+    let mut times = vec![Vec::new(); pages.len()];
+    let mut bytes = vec![0; pages.len()];
+    for round in 0..requests + 3 {
+        for (i, (name, url, cookie)) in pages.iter().enumerate() {
+            let start = Instant::now();
+            let page = client.get(*url).header("cookie", *cookie).send().await?;
+            anyhow::ensure!(page.status().is_success(), "{name}: {}", page.status());
+            bytes[i] = page.bytes().await?.len();
+            if round >= 3 {
+                times[i].push(start.elapsed());
+            }
+        }
+    }
+    println!("\n{requests} requests each, pages taken in turn, after 3 rounds to warm up; times in ms\n");
+    println!("| page | median | p95 | max | bytes |");
+    println!("|---|---:|---:|---:|---:|");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut medians = Vec::new();
+    for (i, (name, _, _)) in pages.iter().enumerate() {
+        let t = &mut times[i];
+        t.sort();
+        let at = |q: f64| t[((t.len() - 1) as f64 * q).round() as usize];
+        println!("| {name} | {:.1} | {:.1} | {:.1} | {} |", ms(at(0.5)), ms(at(0.95)), ms(at(1.0)), bytes[i]);
+        medians.push(ms(at(0.5)));
+    }
+    Ok(medians)
+}
+
+pub async fn register(app: &App, email: &str) -> anyhow::Result<(Uuid, String)> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let name = DisplayName::parse("Bench").map_err(anyhow::Error::msg)?;
+    let password = Password::parse("a long bench password").map_err(anyhow::Error::msg)?;
+    match accounts::register(app, &email, &name, password, None).await? {
+        RegisterOutcome::Registered { user, token } => Ok((user.id.0, format!("mockexam_session={token}"))),
+        RegisterOutcome::EmailTaken => anyhow::bail!("taken"),
+    }
+}
+
+/// Writes the learners, their finished attempts and their items. Modes
+/// cycle mock, practice, drill, review; scores come from a few score
+/// shapes made by the real scoring; about 70% of answers are right and a
+/// third each are marked sure, not sure, or not at all.
+pub async fn generate(
+    pool: &PgPool,
+    heavy: Uuid,
+    light: Uuid,
+    learners: i64,
+    attempts: i64,
+    mine: i64,
+) -> anyhow::Result<()> {
+    // Millions of rows take longer than the server's statement timeout.
+    let mut db = pool.acquire().await?;
+    sqlx::query("SET statement_timeout = 0").execute(&mut *db).await?;
+    let db = &mut *db;
+    let (exam, blueprint): (Uuid, Json<Blueprint>) =
+        sqlx::query_as("SELECT id, blueprint FROM exams WHERE slug = 'mla-c01'").fetch_one(&mut *db).await?;
+    let b = blueprint.0;
+    let scores: Vec<Json<scoring::Score>> = (0..10u32)
+        .map(|k| {
+            let items = b.domains.iter().flat_map(|d| (0..15u32).map(move |i| (d.code.as_str(), (i + k) % 10 < 7)));
+            Json(scoring::score(&b, items))
+        })
+        .collect();
+    let (versions, domains): (Vec<Uuid>, Vec<String>) = sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT current_version, domain FROM questions WHERE NOT retired ORDER BY key",
+    )
+    .fetch_all(&mut *db)
+    .await?
+    .into_iter()
+    .unzip();
+
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, created_at)
+         SELECT gen_random_uuid(), 'learner' || n || '@example.org', 'Learner ' || n, 'x', now()
+         FROM generate_series(1, $1) n",
+    )
+    .bind(learners - 2)
+    .execute(&mut *db)
+    .await?;
+    let others = (attempts - mine - 1).max(0);
+    // The heavy learner's attempts, one for the light one, and the rest
+    // spread over the others.
+    sqlx::query(
+        "INSERT INTO attempts (id, user_id, exam_id, mode, blueprint, settings, seed, item_count, started_at,
+                               finished_at, finished_reason, score)
+         SELECT gen_random_uuid(), owner, $1, (ARRAY['exam','practice','drill','review'])[1 + n % 4], $2,
+                '{\"count\": 60, \"domains\": [], \"tag\": null, \"timed\": false, \"real_conditions\": false}',
+                n, $3, now() - n * interval '3 hours', now() - n * interval '3 hours' + interval '1 hour',
+                'submitted', ($4::jsonb[])[1 + n % 10]
+         FROM (SELECT $5::uuid AS owner, n FROM generate_series(1, $6) n
+               UNION ALL SELECT $7::uuid, 1
+               UNION ALL SELECT others[1 + n % cardinality(others)], n FROM generate_series(1, $8) n,
+                 (SELECT array_agg(id) AS others FROM users WHERE email LIKE 'learner%') o) t",
+    )
+    .bind(exam)
+    .bind(Json(&b))
+    .bind(ITEMS)
+    .bind(&scores)
+    .bind(heavy)
+    .bind(mine)
+    .bind(light)
+    .bind(others)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "INSERT INTO items (attempt_id, position, version_id, domain, scored, option_order, answered, seq, saved_at,
+                            checked_at, correct, confidence)
+         SELECT a.id, p, ($1::uuid[])[k], ($2::text[])[k], true, '{0,1,2,3}', true, 1, a.started_at,
+                CASE WHEN a.mode <> 'exam' THEN a.started_at + p * interval '1 minute' END,
+                random() < 0.7, (ARRAY['sure', 'unsure', NULL])[1 + floor(random() * 3)::int]
+         FROM attempts a, generate_series(1, $3) p,
+              LATERAL (SELECT 1 + abs(hashtext(a.id::text)::bigint + p * 7919) % cardinality($1::uuid[]) AS k) pick",
+    )
+    .bind(&versions)
+    .bind(&domains)
+    .bind(ITEMS)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query("ANALYZE").execute(&mut *db).await?;
+    Ok(())
+}
