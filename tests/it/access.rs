@@ -38,6 +38,11 @@ const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("GET", "/instructor/groups/{id}"),
     ("POST", "/instructor/groups/{id}/code"),
     ("POST", "/instructor/groups/{id}/members/{id}/remove"),
+    ("GET", "/instructor/groups/{id}/assignments/new"),
+    ("POST", "/instructor/groups/{id}/assignments/new"),
+    ("GET", "/instructor/groups/{id}/assignments/{id}"),
+    ("GET", "/instructor/groups/{id}/assignments/{id}/delete"),
+    ("POST", "/instructor/groups/{id}/assignments/{id}/delete"),
 ];
 
 /// The instructors' JSON API.
