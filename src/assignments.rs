@@ -285,7 +285,7 @@ mod tests {
         let mock = attempt(Mode::Exam, &["D1", "D2", "D3", "D4"], 65);
         let at = mock.finished_at.unwrap();
         assert_eq!(
-            status(&Work::Mock, 65, SET, Some(DUE), SET, &[mock.clone()]),
+            status(&Work::Mock, 65, SET, Some(DUE), SET, std::slice::from_ref(&mock)),
             Status::Done { attempt: mock.id, on: at, result: Some((780, true)) }
         );
         // Started exactly when it was set counts; a second earlier does not.
@@ -345,10 +345,10 @@ mod tests {
         let before_due = datetime!(2026-11-05 12:00 UTC);
         let after_due = DUE + time::Duration::seconds(1);
         assert_eq!(
-            status(&Work::Mock, 65, SET, Some(DUE), before_due, &[open.clone()]),
+            status(&Work::Mock, 65, SET, Some(DUE), before_due, std::slice::from_ref(&open)),
             Status::InProgress { attempt: open.id }
         );
-        assert_eq!(status(&Work::Mock, 65, SET, Some(DUE), after_due, &[open.clone()]), Status::Overdue);
+        assert_eq!(status(&Work::Mock, 65, SET, Some(DUE), after_due, std::slice::from_ref(&open)), Status::Overdue);
         assert_eq!(status(&Work::Mock, 65, SET, Some(DUE), before_due, &[]), Status::NotStarted);
         assert_eq!(status(&Work::Mock, 65, SET, Some(DUE), DUE, &[]), Status::NotStarted, "due time still in time");
         assert_eq!(status(&Work::Mock, 65, SET, Some(DUE), after_due, &[]), Status::Overdue);
