@@ -73,8 +73,10 @@ pub async fn register(app: &App, email: &str) -> anyhow::Result<(Uuid, String)> 
 
 /// Writes the learners, their finished attempts and their items. Modes
 /// cycle mock, practice, drill, review; scores come from a few score
-/// shapes made by the real scoring; about 70% of answers are right and a
-/// third each are marked sure, not sure, or not at all.
+/// shapes made by the real scoring; about 70% of answers are right (credit
+/// 1 or 0) and a third each are marked sure, not sure, or not at all. The
+/// chosen option is random and does not agree with the credit: the numbers
+/// are load, not statistics.
 pub async fn generate(
     pool: &PgPool,
     heavy: Uuid,
@@ -139,12 +141,15 @@ pub async fn generate(
     .await?;
     sqlx::query(
         "INSERT INTO items (attempt_id, position, version_id, domain, scored, option_order, answered, seq, saved_at,
-                            checked_at, correct, confidence)
+                            checked_at, correct, confidence, credit, response, seconds)
          SELECT a.id, p, ($1::uuid[])[k], ($2::text[])[k], true, '{0,1,2,3}', true, 1, a.started_at,
                 CASE WHEN a.mode <> 'exam' THEN a.started_at + p * interval '1 minute' END,
-                random() < 0.7, (ARRAY['sure', 'unsure', NULL])[1 + floor(random() * 3)::int]
+                ok, (ARRAY['sure', 'unsure', NULL])[1 + floor(random() * 3)::int],
+                CASE WHEN ok THEN 27720 ELSE 0 END,
+                jsonb_build_object('kind', 'single', 'value', floor(random() * 4)::int), 20 + floor(random() * 100)::int
          FROM attempts a, generate_series(1, $3) p,
-              LATERAL (SELECT 1 + abs(hashtext(a.id::text)::bigint + p * 7919) % cardinality($1::uuid[]) AS k) pick",
+              LATERAL (SELECT 1 + abs(hashtext(a.id::text)::bigint + p * 7919) % cardinality($1::uuid[]) AS k) pick,
+              LATERAL (SELECT random() < 0.7 + 0 * p AS ok) answer",
     )
     .bind(&versions)
     .bind(&domains)

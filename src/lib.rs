@@ -3,6 +3,7 @@
 pub mod account;
 pub mod analysis;
 pub mod app;
+pub mod assignments;
 pub mod cli;
 pub mod clock;
 pub mod config;

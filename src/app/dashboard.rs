@@ -94,13 +94,12 @@ pub async fn dashboard(app: &App, actor: &Actor, id: uuid::Uuid, request: Reques
         .collect();
     let codes: Vec<String> = exam.blueprint.domains.iter().map(|d| d.code.clone()).collect();
     let summary = class::summary(&codes, &standings);
+    // Overdue assignments count whatever exam they are in: a learner behind
+    // on any of the group's work is at risk.
+    let overdue = super::assignments::overdue_for(app, group.id).await?;
     let risks: Vec<Vec<Risk>> = standings
         .iter()
-        .map(|s| {
-            // Assignments: the lead wires in app::assignments::overdue_for(app, group)[&s.user] here.
-            let overdue = 0;
-            class::at_risk(s.verdict, s.latest_at, overdue, now)
-        })
+        .map(|s| class::at_risk(s.verdict, s.latest_at, overdue.get(&s.user).copied().unwrap_or(0), now))
         .collect();
 
     let sort = request.sort.and_then(|w| SortKey::parse(w, &codes)).unwrap_or(SortKey::Name);

@@ -7,6 +7,7 @@
 //! Dependencies point one way: `web` → `app` → `store` → `exam`.
 
 pub mod accounts;
+pub mod assignments;
 pub mod attempts;
 pub mod dashboard;
 pub mod exams;

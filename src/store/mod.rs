@@ -1,6 +1,7 @@
 //! SQL, one module per aggregate. Functions take an executor (a pool or a
 //! transaction) and return domain types.
 
+pub mod assignments;
 pub mod attempts;
 pub mod exams;
 pub mod groups;

@@ -45,6 +45,11 @@ const INSTRUCTOR_PAGES: &[(&str, &str)] = &[
     ("POST", "/instructor/groups/{id}/members/{id}/remove"),
     ("GET", "/instructor/groups/{id}/dashboard"),
     ("GET", "/instructor/groups/{id}/dashboard.csv?exam=mla-c01"),
+    ("GET", "/instructor/groups/{id}/assignments/new"),
+    ("POST", "/instructor/groups/{id}/assignments/new"),
+    ("GET", "/instructor/groups/{id}/assignments/{id}"),
+    ("GET", "/instructor/groups/{id}/assignments/{id}/delete"),
+    ("POST", "/instructor/groups/{id}/assignments/{id}/delete"),
 ];
 
 /// The instructors' JSON API.

@@ -6,6 +6,7 @@ mod accommodations;
 mod accounts;
 mod admin;
 mod api;
+mod assignments;
 mod bank;
 mod blueprints;
 mod browser;

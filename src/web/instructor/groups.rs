@@ -1,6 +1,6 @@
 //! The instructor's groups: the list with a form for a new one, and a
-//! group's page with its join code and link, its members, Remove, and a
-//! new code.
+//! group's page with its join code and link, its assignments, its
+//! members, Remove, and a new code.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -9,8 +9,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::app::groups;
+use crate::app::{assignments, groups};
+use crate::assignments::Tally;
 use crate::groups::GroupName;
+use crate::store::assignments::Assignment;
 use crate::store::groups::{Group, Listed, Member};
 use crate::web::form::{AppForm, FieldErrors};
 use crate::web::format::utc_minute;
@@ -71,6 +73,8 @@ struct GroupPage {
     chrome: Chrome,
     group: Group,
     members: Vec<Member>,
+    /// Each assignment with how the members stand on it.
+    assignments: Vec<(Assignment, Tally)>,
     join_link: String,
     expires: String,
     expired: bool,
@@ -80,6 +84,10 @@ struct GroupPage {
 impl GroupPage {
     fn joined(&self, m: &Member) -> String {
         utc_minute(m.joined_at)
+    }
+
+    fn due(&self, a: &Assignment) -> String {
+        super::assignments::due_text(a)
     }
 }
 
@@ -105,11 +113,14 @@ pub async fn show_group(
     Query(q): Query<GroupQuery>,
 ) -> Result<Response> {
     let (group, members) = groups::show(&state, &actor, id).await?;
+    let assignments = assignments::of_group(&state, &actor, id).await?;
     // Notices are fixed words: a link cannot make this page say anything else.
     let notice = match q.notice.as_deref() {
         Some("created") => Some("The group is made. Share its code or link with your learners."),
         Some("code") => Some("A new code is made; the old one no longer works."),
         Some("removed") => Some("The learner is removed from this group; their attempts stay theirs."),
+        Some("assigned") => Some("Assigned. Your learners see it on their page."),
+        Some("unassigned") => Some("The assignment is deleted; the attempts taken for it stay their learners'."),
         _ => None,
     };
     let page = GroupPage {
@@ -119,6 +130,7 @@ pub async fn show_group(
         expired: crate::groups::is_expired(group.code_expires_at, state.clock.now()),
         group,
         members,
+        assignments,
         notice,
     };
     Ok(Html(page.render()?).into_response())

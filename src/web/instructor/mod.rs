@@ -1,10 +1,10 @@
 //! The instructor's area: the exams, each with its past imports and
 //! exports, the exam editor and publishing, the upload of question sets
 //! with a preview before the import, the problem reports learners sent,
-//! and the groups learners join. Every
-//! route is for instructors and admins: a learner gets 403, a visitor the
-//! login page.
+//! and the groups learners join with their assignments. Every route is for
+//! instructors and admins: a learner gets 403, a visitor the login page.
 
+mod assignments;
 mod blueprints;
 mod dashboard;
 mod diff;
@@ -70,6 +70,17 @@ pub fn router() -> Router<AppState> {
         .route("/instructor/groups/{id}/dashboard", get(dashboard::show_dashboard))
         .route("/instructor/groups/{id}/dashboard.csv", get(dashboard::dashboard_csv))
         .route("/instructor/groups/{id}/members/{user}/remove", post(groups::remove_member))
+        // A group's assignments: the assign form, one with its members'
+        // statuses, and deleting one after a confirm page.
+        .route(
+            "/instructor/groups/{id}/assignments/new",
+            get(assignments::new_assignment).post(assignments::create_assignment),
+        )
+        .route("/instructor/groups/{id}/assignments/{assignment}", get(assignments::show_assignment))
+        .route(
+            "/instructor/groups/{id}/assignments/{assignment}/delete",
+            get(assignments::confirm_delete).post(assignments::delete_assignment),
+        )
         .route_layer(middleware::from_fn(require_instructor))
 }
 

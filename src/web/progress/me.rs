@@ -10,7 +10,8 @@ use super::history::{HistoryRow, SortKey, SortLink, sort_links, sort_rows};
 use super::trends::{self, Trends};
 use crate::app::misses::{self, Breakdown};
 use crate::app::progress::{self, Progress};
-use crate::app::{exams, groups};
+use crate::app::{assignments, exams, groups};
+use crate::assignments::{Status, Work};
 use crate::exam::{Blueprint, Mode};
 use crate::progress::confidence::ConfidenceGroups;
 use crate::progress::coverage::Coverage;
@@ -98,6 +99,72 @@ struct MePage {
     misses: Breakdown,
     /// The groups the learner is in, each with its Leave link.
     groups: Vec<Membership>,
+    /// Their groups' assignments not done yet, the soonest due first.
+    open_assignments: Vec<AssignmentView>,
+    /// And those done, briefly.
+    done_assignments: Vec<AssignmentView>,
+}
+
+/// One of the learner's assignments as `/me` lists it.
+pub(super) struct AssignmentView {
+    pub group: String,
+    /// "MLA-C01: Drill of D3, 20 questions".
+    pub what: String,
+    pub note: String,
+    /// "due 2026-12-04 23:59 UTC", or "no due date".
+    pub due: String,
+    pub status: Status,
+    /// The start form's fields: the exam, and the mode, domain and count
+    /// that start exactly the assigned work.
+    pub slug: String,
+    pub mode: &'static str,
+    pub domain: Option<String>,
+    pub count: Option<u32>,
+    /// Done: when, and a mock's "780, pass".
+    pub done: Option<(uuid::Uuid, String)>,
+}
+
+impl AssignmentView {
+    fn of(a: assignments::Assigned) -> AssignmentView {
+        let work = &a.assignment.work;
+        let (domain, count) = match work {
+            Work::Mock => (None, None),
+            Work::PracticeMock => (None, Some(a.assignment.full_count)),
+            Work::Drill { domains, count } => (domains.first().cloned(), Some(*count)),
+        };
+        let done = match &a.status {
+            Status::Done { attempt, on, result } => {
+                let score = result.map_or(String::new(), |(scaled, passed)| {
+                    format!(" · {scaled}, {}", if passed { "pass" } else { "fail" })
+                });
+                Some((*attempt, format!("done {}{score}", format::utc_minute(*on))))
+            }
+            _ => None,
+        };
+        AssignmentView {
+            group: a.group,
+            what: format!("{}: {}", a.assignment.exam_title, work.describe()),
+            note: a.assignment.note.clone(),
+            due: a.assignment.due_at.map_or("no due date".into(), |d| format!("due {}", format::utc_minute(d))),
+            slug: a.assignment.exam_slug.clone(),
+            mode: work.mode().as_str(),
+            domain,
+            count,
+            done,
+            status: a.status,
+        }
+    }
+
+    fn resume(&self) -> Option<uuid::Uuid> {
+        match self.status {
+            Status::InProgress { attempt } => Some(attempt),
+            _ => None,
+        }
+    }
+
+    fn overdue(&self) -> bool {
+        self.status == Status::Overdue
+    }
 }
 
 impl MePage {
@@ -181,11 +248,14 @@ pub(super) async fn show(
 ) -> Result<Response> {
     let user = session.user.id.0;
     let (exams, exam) = chosen_exam(&state, &session.user, q.exam.as_deref()).await?;
-    let (progress, misses, groups) = tokio::try_join!(
+    let (progress, misses, groups, assigned) = tokio::try_join!(
         progress::progress(&state, user, &exam),
         misses::breakdown(&state, user, exam.id),
-        groups::memberships(&state, &session.user)
+        groups::memberships(&state, &session.user),
+        assignments::for_learner(&state, &session.user)
     )?;
+    let (done_assignments, open_assignments): (Vec<_>, Vec<_>) =
+        assigned.into_iter().map(AssignmentView::of).partition(|a| a.done.is_some());
     let Progress {
         attempts,
         history,
@@ -279,6 +349,8 @@ pub(super) async fn show(
         trends: trends::of(b, &history),
         misses,
         groups,
+        open_assignments,
+        done_assignments,
         exam: b.clone(),
         exams,
     };

@@ -19,6 +19,7 @@ mod web;
 mod accessibility;
 mod accommodations;
 mod admin;
+mod assignments;
 mod autosave;
 mod blueprints;
 mod confidence;
