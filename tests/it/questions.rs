@@ -24,21 +24,43 @@ fn url(key: &str) -> String {
     format!("/instructor/exams/mla-c01/questions/{key}")
 }
 
-/// A question outside any case study carrying a tag no other question
-/// carries: a drill on that tag draws it alone. Its key, tag and content.
-async fn lone_question(app: &TestApp) -> (String, String, VersionContent) {
-    let (key, tag, content): (String, String, Json<VersionContent>) = sqlx::query_as(
-        "SELECT q.key, t.tag, v.content FROM questions q
-         JOIN question_versions v ON v.id = q.current_version
-         CROSS JOIN LATERAL unnest(q.tags) AS t(tag)
-         WHERE q.case_key IS NULL AND q.kind = 'single'
-           AND (SELECT count(*) FROM questions o WHERE t.tag = ANY(o.tags)) = 1
-         ORDER BY q.key LIMIT 1",
+/// The first single-answer question outside any case study: its key and
+/// content.
+async fn some_question(app: &TestApp) -> (String, VersionContent) {
+    let (key, content): (String, Json<VersionContent>) = sqlx::query_as(
+        "SELECT q.key, v.content FROM questions q JOIN question_versions v ON v.id = q.current_version
+         WHERE q.case_key IS NULL AND q.kind = 'single' ORDER BY q.key LIMIT 1",
     )
     .fetch_one(&app.db)
     .await
-    .expect("a question with a tag of its own");
-    (key, tag, content.0)
+    .expect("a question outside case studies");
+    (key, content.0)
+}
+
+/// [`some_question`], given a tag no other question carries (every curated
+/// topic holds several), in its row and in its version, so an edit keeps
+/// it: a drill on that tag draws it alone. Its key, tag and content.
+async fn lone_question(app: &TestApp) -> (String, String, VersionContent) {
+    const TAG: &str = "only-this-one";
+    let (key, _) = some_question(app).await;
+    sqlx::query(
+        "UPDATE question_versions v SET content = jsonb_set(v.content, '{question,tags}',
+             (v.content->'question'->'tags') || to_jsonb($1::text))
+         FROM questions q WHERE v.id = q.current_version AND q.key = $2",
+    )
+    .bind(TAG)
+    .bind(&key)
+    .execute(&app.db)
+    .await
+    .expect("the version carries the tag");
+    sqlx::query("UPDATE questions SET tags = tags || $1::text WHERE key = $2")
+        .bind(TAG)
+        .bind(&key)
+        .execute(&app.db)
+        .await
+        .expect("the question carries the tag");
+    let (_, content) = some_question(app).await;
+    (key, TAG.to_string(), content)
 }
 
 /// The question's current version number and how many versions it has.
@@ -149,7 +171,7 @@ async fn a_case_study_question_is_edited_with_its_case() {
 async fn a_preview_of_hostile_text_holds_no_script_and_no_event_handler() {
     let app = TestApp::spawn().await;
     let ines = owner(&app).await;
-    let (key, _, content) = lone_question(&app).await;
+    let (key, content) = some_question(&app).await;
     let hostile = markdown_of(&content).unwrap().replacen(
         &content.question.stem,
         "Which is safe? <script>alert(1)</script><img src=x onerror=alert(2)> HOSTILE-MARKER",
@@ -190,7 +212,7 @@ async fn a_preview_of_hostile_text_holds_no_script_and_no_event_handler() {
 async fn an_edit_with_an_error_is_refused_with_its_line_and_the_text_kept() {
     let app = TestApp::spawn().await;
     let ines = owner(&app).await;
-    let (key, _, content) = lone_question(&app).await;
+    let (key, content) = some_question(&app).await;
     let text = markdown_of(&content).unwrap();
     let edit = format!("{}/edit", url(&key));
 
@@ -337,7 +359,7 @@ async fn drawn(app: &TestApp, attempt: Uuid) -> Vec<String> {
 async fn a_question_set_exports_alone_in_each_format() {
     let app = TestApp::spawn().await;
     let ines = owner(&app).await;
-    let (key, _, _) = lone_question(&app).await;
+    let (key, _) = some_question(&app).await;
     let (source, other): (String, String) = sqlx::query_as(
         "SELECT q.source, (SELECT key FROM questions o WHERE o.source <> q.source LIMIT 1) FROM questions q WHERE key = $1",
     )
@@ -360,7 +382,7 @@ async fn a_question_set_exports_alone_in_each_format() {
 async fn another_instructor_and_a_learner_are_refused_every_question_route() {
     let app = TestApp::spawn().await;
     owner(&app).await;
-    let (key, _, content) = lone_question(&app).await;
+    let (key, content) = some_question(&app).await;
     let text = markdown_of(&content).unwrap();
     let other = app.new_browser_as("instructor", "olga@example.org").await;
     let learner = app.new_browser();

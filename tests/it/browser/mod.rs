@@ -22,6 +22,7 @@ mod admin;
 mod assignments;
 mod autosave;
 mod blueprints;
+mod class_story;
 mod confidence;
 mod credit;
 mod dashboard;
