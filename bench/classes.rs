@@ -18,26 +18,19 @@
 #[path = "data.rs"]
 mod data;
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
-use mockexam::app::App;
-use mockexam::clock::Clock;
-use mockexam::config::Config;
-use mockexam::db::{self, Cluster};
+use mockexam::db::Cluster;
 use mockexam::web;
 use uuid::Uuid;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-dashboard-pg");
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut cluster = Cluster::start(&dir)?;
-    let result = run(&cluster).await;
-    cluster.stop()?;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    data::with_cluster("bench-classes-pg", |cluster| async move {
+        let result = run(&cluster).await;
+        (cluster, result)
+    })
+    .await
 }
 
 async fn run(cluster: &Cluster) -> anyhow::Result<()> {
@@ -47,14 +40,8 @@ async fn run(cluster: &Cluster) -> anyhow::Result<()> {
         data::setting("GROUP", 200),
         data::setting("REQUESTS", 30),
     );
-    let options = cluster.connect_options("bench");
-    db::create_database_if_missing(&options).await?;
-    let pool = db::pool(options, 8).await?;
-    db::MIGRATOR.run(&pool).await?;
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let (pool, app) = data::server(cluster).await?;
     let now = time::OffsetDateTime::now_utc();
-    mockexam::load_content(&pool, &content, now).await?;
-    let app = App::new(pool.clone(), Arc::new(Config::default()), Clock::default());
 
     let (heavy, _) = data::register(&app, "heavy@example.org").await?;
     let (light, _) = data::register(&app, "light@example.org").await?;

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 use mockexam::account::{DisplayName, Email, Password};
 use mockexam::app::App;
 use mockexam::app::accounts::{self, RegisterOutcome};
+use mockexam::clock::Clock;
+use mockexam::config::Config;
+use mockexam::db::{self, Cluster};
 use mockexam::exam::Blueprint;
 use mockexam::exam::scoring;
 use sqlx::PgPool;
@@ -18,6 +21,32 @@ use uuid::Uuid;
 
 /// Items per generated attempt: 50,000 attempts × 60 = 3 million.
 pub const ITEMS: i32 = 60;
+
+/// Runs `bench` against a fresh embedded PostgreSQL in the target folder's
+/// `name`, removed afterwards.
+pub async fn with_cluster<F>(name: &str, bench: impl FnOnce(Cluster) -> F) -> anyhow::Result<()>
+where
+    F: Future<Output = (Cluster, anyhow::Result<()>)>,
+{
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut cluster, result) = bench(Cluster::start(&dir)?).await;
+    cluster.stop()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// A migrated database with the bundled exams loaded, and the app on it.
+pub async fn server(cluster: &Cluster) -> anyhow::Result<(PgPool, App)> {
+    let options = cluster.connect_options("bench");
+    db::create_database_if_missing(&options).await?;
+    let pool = db::pool(options, 8).await?;
+    db::MIGRATOR.run(&pool).await?;
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    mockexam::load_content(&pool, &content, time::OffsetDateTime::now_utc()).await?;
+    let app = App::new(pool.clone(), std::sync::Arc::new(Config::default()), Clock::default());
+    Ok((pool, app))
+}
 
 /// A whole-number setting from the environment, or its default.
 pub fn setting(name: &str, default: i64) -> i64 {

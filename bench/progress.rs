@@ -15,25 +15,18 @@
 #[path = "data.rs"]
 mod data;
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
-use mockexam::app::App;
-use mockexam::clock::Clock;
-use mockexam::config::Config;
-use mockexam::db::{self, Cluster};
+use mockexam::db::Cluster;
 use mockexam::web;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-progress-pg");
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut cluster = Cluster::start(&dir)?;
-    let result = run(&cluster).await;
-    cluster.stop()?;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    data::with_cluster("bench-progress-pg", |cluster| async move {
+        let result = run(&cluster).await;
+        (cluster, result)
+    })
+    .await
 }
 
 async fn run(cluster: &Cluster) -> anyhow::Result<()> {
@@ -43,13 +36,7 @@ async fn run(cluster: &Cluster) -> anyhow::Result<()> {
         data::setting("MINE", 500),
         data::setting("REQUESTS", 30),
     );
-    let options = cluster.connect_options("bench");
-    db::create_database_if_missing(&options).await?;
-    let pool = db::pool(options, 8).await?;
-    db::MIGRATOR.run(&pool).await?;
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    mockexam::load_content(&pool, &content, time::OffsetDateTime::now_utc()).await?;
-    let app = App::new(pool.clone(), Arc::new(Config::default()), Clock::default());
+    let (pool, app) = data::server(cluster).await?;
 
     let (heavy, heavy_cookie) = data::register(&app, "heavy@example.org").await?;
     let (light, light_cookie) = data::register(&app, "light@example.org").await?;
