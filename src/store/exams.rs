@@ -1,5 +1,6 @@
 //! Exams and their question bank: importing content, listing exams,
-//! reading versions and drawing candidates.
+//! reading versions and drawing candidates. It stays whole: every query on
+//! the `exams` and `questions` tables, one aggregate.
 
 use std::collections::HashMap;
 

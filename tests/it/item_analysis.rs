@@ -1,4 +1,5 @@
-//! Item analysis over HTTP (issue 15): 30 learners of spread ability take
+//! Item analysis over HTTP (issue 15), a file that stays whole around its
+//! one data set: 30 learners of spread ability take
 //! a 20-question mock in which one question is miskeyed; the page and the
 //! CSV flag it, a learner's report of it is counted and linked, and the
 //! instructor fixes its key. The stored tallies and the date-range path

@@ -1,5 +1,5 @@
 //! An exam's questions in the instructor's area over HTTP (issue 14,
-//! "Questions"): the list's search and filters, editing (a new version,
+//! "Questions"; it stays whole, one page's routes): the list's search and filters, editing (a new version,
 //! finished attempts keep theirs), the preview's sanitizer, refused edits,
 //! retire and restore, exporting one question set, and who may do any of it.
 
