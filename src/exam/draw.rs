@@ -332,6 +332,50 @@ mod tests {
     }
 
     #[test]
+    fn a_short_domain_is_filled_from_the_others_and_no_more() {
+        // D4 holds 5 of its 16; the others, 30 each, fill the 11 left and
+        // not one more.
+        let short: Vec<Candidate> = bank(30)
+            .into_iter()
+            .filter(|c| c.domain != "D4")
+            .chain(bank(5).into_iter().filter(|c| c.domain == "D4"))
+            .collect();
+        let d = domains();
+        for seed in 0..5 {
+            let drawn = draw(&short, &request(&d, seed));
+            assert_eq!(drawn.len(), 65, "seed {seed}");
+            assert_eq!(per_domain(&short, &drawn)[3], 5);
+        }
+    }
+
+    #[test]
+    fn a_draw_of_one_domain_draws_only_that_domain() {
+        let candidates = bank(20);
+        let d3 = vec![("D3".to_string(), 1)];
+        let drawn = draw(&candidates, &Request { count: 10, ..request(&d3, 4) });
+        assert_eq!(per_domain(&candidates, &drawn), vec![0, 0, 10, 0]);
+    }
+
+    #[test]
+    fn unscored_items_come_from_outside_case_studies_while_there_are_enough() {
+        let mut candidates = bank(30);
+        for c in candidates.iter_mut().filter(|c| c.domain == "D3").take(3) {
+            c.case = Some("cs".into());
+            c.priority = i64::MIN + 1;
+        }
+        for c in candidates.iter_mut().filter(|c| c.case.is_none()) {
+            c.priority = 0;
+        }
+        let d = domains();
+        for seed in 0..30 {
+            let drawn = draw(&candidates, &Request { unscored: 15, ..request(&d, seed) });
+            let in_case: Vec<&Drawn> = drawn.iter().filter(|x| candidates[x.candidate].case.is_some()).collect();
+            assert_eq!(in_case.len(), 3, "the case study comes first: seed {seed}");
+            assert!(in_case.iter().all(|x| x.scored), "seed {seed}: {in_case:?}");
+        }
+    }
+
+    #[test]
     fn a_short_domain_is_filled_from_the_others() {
         let short: Vec<Candidate> = bank(20)
             .into_iter()
