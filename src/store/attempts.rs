@@ -9,6 +9,7 @@ use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::sessions::{Limits, hash_token};
 use crate::exam::credit;
 use crate::exam::scoring::{self, Score};
 use crate::exam::{Blueprint, ExtraTime, FinishReason, Mode, Response, VersionContent};
@@ -157,12 +158,7 @@ pub async fn load(
         r#"SELECT a.id, a.user_id, a.mode, a.blueprint AS "blueprint: Json<Blueprint>",
                   a.settings AS "settings: Json<Settings>", a.item_count, a.started_at, a.deadline, a.finished_at,
                   a.finished_reason, a.score AS "score: Json<Score>",
-                  (SELECT COALESCE(json_agg(json_build_object(
-                              'position', i.position, 'version_id', i.version_id, 'domain', i.domain,
-                              'scored', i.scored, 'option_order', i.option_order, 'response', i.response,
-                              'answered', i.answered, 'flagged', i.flagged, 'struck', i.struck, 'seq', i.seq,
-                              'checked', i.checked_at IS NOT NULL, 'correct', i.correct,
-                              'confidence', i.confidence) ORDER BY i.position), '[]')
+                  (SELECT COALESCE(json_agg(item_state(i) ORDER BY i.position), '[]')
                    FROM items i WHERE i.attempt_id = a.id AND ($3::int IS NULL OR i.position = $3))
                   AS "items!: Json<Vec<Item>>"
            FROM attempts a
@@ -174,26 +170,45 @@ pub async fn load(
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let attempt = Attempt {
-        id: row.id,
-        user_id: row.user_id,
-        mode: Mode::parse(&row.mode).expect("the attempts.mode check admits only known modes"),
-        blueprint: row.blueprint.0,
-        settings: row.settings.0,
-        item_count: row.item_count,
-        started_at: row.started_at,
-        deadline: row.deadline,
-        finished_at: row.finished_at,
-        finished_reason: row.finished_reason.as_deref().and_then(FinishReason::parse),
-        score: row.score.map(|s| s.0),
+    Ok(Some((attempt_from_row!(row), row.items.0)))
+}
+
+/// An [`Attempt`] from a row that selects the attempt's columns by their
+/// names (`query!` rows are each their own type).
+macro_rules! attempt_from_row {
+    ($row:expr) => {
+        Attempt {
+            id: $row.id,
+            user_id: $row.user_id,
+            mode: Mode::parse(&$row.mode).expect("the attempts.mode check admits only known modes"),
+            blueprint: $row.blueprint.0,
+            settings: $row.settings.0,
+            item_count: $row.item_count,
+            started_at: $row.started_at,
+            deadline: $row.deadline,
+            finished_at: $row.finished_at,
+            finished_reason: $row.finished_reason.as_deref().and_then(FinishReason::parse),
+            score: $row.score.map(|s| s.0),
+        }
     };
-    Ok(Some((attempt, row.items.0)))
+}
+pub(crate) use attempt_from_row;
+
+/// Whose attempt a save may change.
+pub enum Owner<'a> {
+    User(Uuid),
+    /// The user of this live session, checked by the save's own statement:
+    /// the autosave's one round trip.
+    Session {
+        token: &'a str,
+        limits: &'a Limits,
+    },
 }
 
 /// One save of an item.
 pub struct Save<'a> {
     pub attempt: Uuid,
-    pub user: Uuid,
+    pub owner: Owner<'a>,
     pub position: i32,
     pub seq: i64,
     pub response: Option<&'a Response>,
@@ -249,6 +264,10 @@ pub enum SaveOutcome {
 pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOutcome> {
     let answered = s.response.is_some_and(|r| !r.is_empty());
     let cutoff = s.now - s.grace;
+    let (user, session) = match s.owner {
+        Owner::User(user) => (Some(user), None),
+        Owner::Session { token, limits } => (None, Some((token, limits))),
+    };
     let row = sqlx::query!(
         r#"WITH target AS (
                SELECT a.id, a.finished_at, a.finished_reason, a.deadline, i.seq,
@@ -267,7 +286,8 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                             OR ($12::text IS NOT NULL AND i.confidence IS DISTINCT FROM $12::text)))
                       AS changes_checked
                FROM attempts a JOIN items i ON i.attempt_id = a.id AND i.position = $3
-               WHERE a.id = $1 AND a.user_id = $2
+               WHERE a.id = $1
+                 AND a.user_id = COALESCE($2, (SELECT user_id FROM live_session($14, $15, $16)))
                -- Grading holds this row FOR UPDATE: a save waits for a
                -- grade in progress and then sees it finished, and a grade
                -- waits for the saves in progress, so it reads them all.
@@ -305,7 +325,7 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
                   (SELECT seq FROM updated) AS new_seq
            FROM target t"#,
         s.attempt,
-        s.user,
+        user,
         s.position,
         s.seq,
         s.response.map(Json) as _,
@@ -316,7 +336,10 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
         cutoff,
         s.check,
         s.confidence.map(Confidence::as_str),
-        s.shown_at
+        s.shown_at,
+        session.map(|(token, _)| hash_token(token)),
+        session.map(|(_, limits)| s.now - limits.idle),
+        session.map(|(_, limits)| s.now - limits.absolute)
     )
     .fetch_optional(db)
     .await?;

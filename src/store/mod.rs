@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod exams;
 pub mod groups;
 pub mod imports;
+pub mod item_page;
 pub mod item_tallies;
 pub mod misses;
 pub mod progress;

@@ -13,6 +13,12 @@ pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Whether a session last seen at `last_seen` is worth a write to say it
+/// was seen `now`: not on every request, which would make each read write.
+pub fn is_stale(last_seen: OffsetDateTime, now: OffsetDateTime) -> bool {
+    now - last_seen > Duration::minutes(5)
+}
+
 pub struct Limits {
     pub idle: Duration,
     pub absolute: Duration,
@@ -40,11 +46,9 @@ pub async fn find(
     limits: &Limits,
 ) -> sqlx::Result<Option<(User, Display, bool)>> {
     let row = sqlx::query!(
-        r#"SELECT u.id, u.email, u.display_name, u.role, u.text_size, u.high_contrast, s.last_seen_at
-           FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3
-             -- Disabling deletes the sessions too; this holds even if one slipped by.
-             AND u.disabled_at IS NULL"#,
+        r#"SELECT u.id, u.email, u.display_name, u.role, u.text_size, u.high_contrast,
+                  s.last_seen_at AS "last_seen_at!"
+           FROM live_session($1, $2, $3) s JOIN users u ON u.id = s.user_id"#,
         hash_token(token),
         now - limits.idle,
         now - limits.absolute
@@ -52,7 +56,7 @@ pub async fn find(
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| {
-        let stale = now - r.last_seen_at > Duration::minutes(5);
+        let stale = is_stale(r.last_seen_at, now);
         // The column's check constraint allows only the names `parse` reads.
         let display =
             Display { text_size: TextSize::parse(&r.text_size).unwrap_or_default(), high_contrast: r.high_contrast };

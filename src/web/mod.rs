@@ -7,6 +7,7 @@ pub mod assets;
 pub mod attempts;
 pub mod auth;
 pub mod charts;
+pub mod compress;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
@@ -35,7 +36,6 @@ use axum::middleware;
 use sqlx::PgPool;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -79,7 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(instructor::router())
         .merge(admin::router())
         .merge(api::router())
-        .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
+        .layer(middleware::from_fn_with_state(state.clone(), session::defer))
         .layer(middleware::from_fn(attempts::retry::keep_unsaved_answers));
 
     let x_request_id = HeaderName::from_static("x-request-id");
@@ -124,7 +124,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
                 .option_layer(hsts)
                 .layer(CatchPanicLayer::new())
-                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn(compress::layer))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
         )
         .with_state(state)

@@ -11,8 +11,10 @@ mod save;
 mod start;
 
 pub use finish::{SubmitOutcome, grade, grade_expired, submit};
-pub use read::{AttemptResult, ResultOutcome, open, open_item, result, version_of};
-pub use save::{ItemShape, MAX_SEQ, SaveOutcome, SaveRequest, SaveStatus, save, shape};
+pub use read::{
+    AttemptResult, ItemPage, ItemPageOutcome, ResultOutcome, item_page, open, open_item, result, version_of,
+};
+pub use save::{ItemShape, MAX_SEQ, SaveOutcome, SaveRequest, SaveStatus, Saver, save, shape};
 pub use start::{MAX_COUNT, StartOutcome, StartRefusal, StartRequest, start};
 
 use std::sync::Arc;

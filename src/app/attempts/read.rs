@@ -5,12 +5,18 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::{expire_if_due, load_own, version};
+use super::{expire_if_due, grade, load_own, version};
+use crate::account::Display;
+use crate::app::accounts::session_limits;
 use crate::app::versions::RenderedVersion;
 use crate::app::{App, Error, Result};
+use crate::exam::FinishReason;
 use crate::exam::scoring::Score;
 use crate::progress::confidence::{self, ConfidenceGroups};
 use crate::store::attempts::{Attempt, Item};
+use crate::store::item_page::{self, Cell};
+use crate::store::sessions;
+use crate::store::users::User;
 
 /// The learner's own attempt with every item, graded first if its deadline
 /// has passed.
@@ -32,6 +38,58 @@ pub async fn open_item(
     let item = items.pop().ok_or(Error::NotFound)?;
     let version = version_of(app, &item).await?;
     Ok((attempt, item, version))
+}
+
+/// What the item page shows.
+pub enum ItemPageOutcome {
+    /// The session cookie is not a live session: log in first.
+    LoggedOut,
+    /// The attempt is over (maybe graded just now, its time up): its result
+    /// shows the item.
+    Finished,
+    Shown(Box<ItemPage>),
+}
+
+pub struct ItemPage {
+    pub user: User,
+    pub display: Display,
+    pub attempt: Attempt,
+    pub item: Item,
+    pub version: Arc<RenderedVersion>,
+    /// Every item's palette state, in position order.
+    pub cells: Vec<Cell>,
+}
+
+/// The item at `position` of the attempt of the session `token`'s user,
+/// read with the session in one statement (see `store::item_page`); graded
+/// first if its deadline has passed. Someone else's attempt is not found.
+pub async fn item_page(app: &App, token: &str, id: Uuid, position: i32) -> Result<ItemPageOutcome> {
+    let now = app.clock.now();
+    let Some(page) = item_page::read(&app.db, token, &session_limits(app), id, position, now).await? else {
+        return Ok(ItemPageOutcome::LoggedOut);
+    };
+    if page.session_stale {
+        sessions::touch(&app.db, token, now).await?;
+    }
+    let at = page.attempt.ok_or(Error::NotFound)?;
+    if at.attempt.is_expired(now, app.grace()) {
+        grade(app, id, Some(page.user.id.0), FinishReason::Expired).await?;
+        return Ok(ItemPageOutcome::Finished);
+    }
+    if at.attempt.is_finished() {
+        return Ok(ItemPageOutcome::Finished);
+    }
+    let item = at.item.ok_or(Error::NotFound)?;
+    app.item_facts.remember(&at.attempt, std::slice::from_ref(&item));
+    let version = version_of(app, &item).await?;
+    Ok(ItemPageOutcome::Shown(Box::new(ItemPage {
+        user: page.user,
+        display: page.display,
+        attempt: at.attempt,
+        item,
+        version,
+        cells: at.cells,
+    })))
 }
 
 /// The question version an item shows, rendered.

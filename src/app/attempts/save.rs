@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{own_item_facts, version};
-use crate::app::{App, Result};
+use crate::app::accounts::{self, session_limits};
+use crate::app::{App, Error, Result};
 use crate::exam::display::{self, DisplayResponse};
 use crate::exam::kind::{Kind, ResponseError};
 use crate::progress::Confidence;
-use crate::store::attempts::{self, Save};
+use crate::store::attempts::{self, Owner, Save};
 
 /// The largest `seq` a save may send: 2^53 − 1, the largest integer a
 /// JavaScript number (the page's script, many JSON clients) holds exactly.
@@ -190,29 +191,57 @@ pub async fn shape(app: &App, user: Uuid, id: Uuid, n: i32) -> Result<ItemShape>
     })
 }
 
+/// Who is saving.
+#[derive(Debug, Clone, Copy)]
+pub enum Saver<'a> {
+    /// A user known already (an API token's owner, a form post's user).
+    User(Uuid),
+    /// The user of a browser session not yet looked up: the save's own
+    /// statement checks it, so the autosave takes one round trip. A session
+    /// that is not live, or not the attempt owner's, finds nothing.
+    Session(&'a str),
+}
+
 /// Validates and saves one item of the learner's own attempt.
-pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
-    let facts = own_item_facts(app, id, user, n).await?;
+pub async fn save(app: &App, saver: Saver<'_>, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
+    let facts = match saver {
+        Saver::User(user) => own_item_facts(app, id, user, n).await?,
+        Saver::Session(token) => match app.item_facts.get(id, n) {
+            Some(facts) => facts,
+            None => own_item_facts(app, id, session_owner(app, token).await?, n).await?,
+        },
+    };
+    let owner = facts.user_id;
+    let refused = |outcome: SaveOutcome| async move {
+        // Facts from memory were not yet checked against the session: a
+        // refusal must not tell a stranger about the item.
+        if let Saver::Session(token) = saver
+            && session_owner(app, token).await? != owner
+        {
+            return Err(Error::NotFound);
+        }
+        Ok(outcome)
+    };
     if req.seq > MAX_SEQ {
-        return Ok(SaveOutcome::SeqTooLarge);
+        return refused(SaveOutcome::SeqTooLarge).await;
     }
     // Refused rather than dropped: a save acknowledged as saved stored all
     // it carried.
     if req.confidence.is_some() && !facts.offers_confidence {
-        return Ok(SaveOutcome::ConfidenceNotOffered);
+        return refused(SaveOutcome::ConfidenceNotOffered).await;
     }
     let version = version(app, facts.version_id).await?;
     let body = &version.content.question.body;
     let response = match display::to_canonical(body, &facts.option_order, &req.response) {
         Ok(r) => r,
-        Err(ResponseError::TooMany { allowed }) => return Ok(SaveOutcome::TooManyChoices { allowed }),
-        Err(ResponseError::OutOfRange) => return Ok(SaveOutcome::DoesNotFit),
-        Err(ResponseError::RepeatedPlace) => return Ok(SaveOutcome::RepeatedPlace),
+        Err(ResponseError::TooMany { allowed }) => return refused(SaveOutcome::TooManyChoices { allowed }).await,
+        Err(ResponseError::OutOfRange) => return refused(SaveOutcome::DoesNotFit).await,
+        Err(ResponseError::RepeatedPlace) => return refused(SaveOutcome::RepeatedPlace).await,
     };
     // Only the practice modes check an answer as it is given.
     let check = (req.check && facts.mode.immediate_feedback()).then(|| body.is_correct(response.as_ref()));
     if check.is_some() && response.is_none() {
-        return Ok(SaveOutcome::NothingToCheck);
+        return refused(SaveOutcome::NothingToCheck).await;
     }
     let struck: Option<Vec<i32>> = req.struck.as_ref().map(|s| {
         let mut s: Vec<i32> =
@@ -221,12 +250,16 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
         s.dedup();
         s
     });
+    let limits = session_limits(app);
     let now = app.clock.now();
     let outcome = attempts::save(
         &app.db,
         &Save {
             attempt: id,
-            user,
+            owner: match saver {
+                Saver::User(user) => Owner::User(user),
+                Saver::Session(token) => Owner::Session { token, limits: &limits },
+            },
             position: n,
             seq: req.seq,
             response: response.as_ref(),
@@ -247,10 +280,15 @@ pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) ->
         attempts::SaveOutcome::Finished { expired: false, seq } => SaveOutcome::Finished { seq },
         attempts::SaveOutcome::TimeUp { seq } => {
             // The save found the deadline passed: grading is the next step.
-            super::grade(app, id, Some(user), crate::exam::FinishReason::Expired).await?;
+            super::grade(app, id, Some(facts.user_id), crate::exam::FinishReason::Expired).await?;
             SaveOutcome::TimeUp { seq }
         }
         attempts::SaveOutcome::Locked { seq } => SaveOutcome::Locked { seq },
         attempts::SaveOutcome::Stale { seq } => SaveOutcome::Stale { seq },
     })
+}
+
+/// The user of a live session; a session that is not live owns nothing.
+async fn session_owner(app: &App, token: &str) -> Result<Uuid> {
+    accounts::session_user(app, token).await?.map(|(user, _)| user.id.0).ok_or(Error::NotFound)
 }

@@ -194,7 +194,7 @@ pub async fn save_item(
     ApiPath((id, n)): ApiPath<(Uuid, i32)>,
     ApiJson(req): ApiJson<SaveRequest>,
 ) -> ApiResult<Response> {
-    Ok(save_reply(attempts::save(&state, user.id.0, id, n, &req).await?)?)
+    Ok(save_reply(attempts::save(&state, attempts::Saver::User(user.id.0), id, n, &req).await?)?)
 }
 
 /// Submit and grade the attempt. Idempotent: submitting again returns the same result.

@@ -34,7 +34,7 @@ impl FromRequestParts<AppState> for ApiUser {
             let user = accounts::token_user(state, token).await?;
             return user.map(ApiUser).ok_or_else(unauthorized);
         }
-        let Ok(MaybeUser(session)) = MaybeUser::from_request_parts(parts, state).await;
+        let MaybeUser(session) = MaybeUser::from_request_parts(parts, state).await?;
         session.map(|s| ApiUser(s.user)).ok_or_else(unauthorized)
     }
 }

@@ -14,13 +14,14 @@ use axum::routing::{get, post};
 use uuid::Uuid;
 
 use self::form::parse_item_form;
-use self::view::{ItemView, PaletteEntry, millis, palette, time_left};
+use self::view::{ItemView, PaletteEntry, cells, millis, palette, time_left};
+use super::csrf::CsrfToken;
 use super::form::AppBytes;
 use super::outcomes::{self, ItemNotice, save_reply};
 use super::reports::ItemReports;
-use super::session::{Chrome, CurrentUser};
+use super::session::{Chrome, CurrentUser, SessionCookie};
 use super::{AppError, AppState, Result};
-use crate::app::attempts::{self, SaveRequest, SaveStatus};
+use crate::app::attempts::{self, ItemPageOutcome, SaveRequest, SaveStatus, Saver};
 use crate::exam::kind::Kind;
 use crate::exam::{Mode, Visibility};
 
@@ -72,14 +73,15 @@ async fn resume(
 
 async fn show_item(
     State(app): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    chrome: Chrome,
+    cookie: SessionCookie,
+    CsrfToken(csrf): CsrfToken,
     Path((id, n)): Path<(Uuid, i32)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
     // After a report was sent from this page; any other query is ignored.
     let notice = ItemNotice::from_query(query.as_deref());
-    render_item(&app, session.user.id.0, chrome, id, n, None, StatusCode::OK, notice).await
+    let token = cookie.token().ok_or_else(|| cookie.log_in_first())?;
+    render_item(&app, token, csrf, id, n, None, StatusCode::OK, notice).await
 }
 
 // Eight: the item page is rendered after a GET (maybe with a report's
@@ -87,38 +89,44 @@ async fn show_item(
 #[allow(clippy::too_many_arguments)]
 async fn render_item(
     app: &AppState,
-    user: Uuid,
-    chrome: Chrome,
+    token: &str,
+    csrf: String,
     id: Uuid,
     n: i32,
     message: Option<String>,
     status: StatusCode,
     notice: Option<ItemNotice>,
 ) -> Result<Response> {
-    let (attempt, items) = attempts::open(app, user, id).await?;
-    if attempt.is_finished() {
-        return Ok(Redirect::to(&format!("/attempts/{id}/result?item={n}#item-{n}")).into_response());
-    }
-    let item = items.iter().find(|i| i.position == n).ok_or(AppError::NotFound)?;
-    let version = attempts::version_of(app, item).await?;
+    let page = match attempts::item_page(app, token, id, n).await? {
+        ItemPageOutcome::Shown(page) => page,
+        ItemPageOutcome::Finished => {
+            return Ok(Redirect::to(&format!("/attempts/{id}/result?item={n}#item-{n}")).into_response());
+        }
+        ItemPageOutcome::LoggedOut => {
+            return Err(AppError::Unauthorized { next: format!("/attempts/{id}/items/{n}") });
+        }
+    };
+    let attempts::ItemPage { user, display, attempt, item, version, cells } = *page;
     let visibility =
         Visibility::of_attempt(attempt.mode, false, item.checked, attempt.blueprint.explanations_in_practice);
-    let reports = if visibility.feedback { Some(ItemReports::for_item(app, user, id, n, notice).await?) } else { None };
+    let user_id = user.id.0;
+    let reports =
+        if visibility.feedback { Some(ItemReports::for_item(app, user_id, id, n, notice).await?) } else { None };
     let now = app.clock.now();
     let page = ItemPage {
-        chrome,
+        chrome: Chrome { user: Some(user), display, csrf, assets: super::assets::version() },
         attempt_id: id,
         exam_title: attempt.blueprint.title.clone(),
         mode: attempt.mode,
-        total: items.len(),
-        item: ItemView::new(item, &version, visibility, attempt.offers_confidence()),
-        palette: palette(&items, Some(n)),
+        total: cells.len(),
+        item: ItemView::new(&item, &version, visibility, attempt.offers_confidence()),
+        answered_count: cells.iter().filter(|c| c.answered).count(),
+        palette: palette(&cells, Some(n)),
         time_left: attempt.deadline.map(|d| time_left(d, now)),
         deadline_ms: attempt.deadline.map(millis),
         now_ms: millis(now),
         next_seq: item.seq + 1,
         message,
-        answered_count: items.iter().filter(|i| i.answered).count(),
         ending_statuses: SaveStatus::ALL
             .iter()
             .filter(|s| s.ends_attempt())
@@ -133,33 +141,44 @@ async fn render_item(
 
 async fn save_item(
     State(app): State<AppState>,
-    CurrentUser(session): CurrentUser,
-    chrome: Chrome,
+    cookie: SessionCookie,
+    CsrfToken(csrf): CsrfToken,
     Path((id, n)): Path<(Uuid, i32)>,
     headers: HeaderMap,
     AppBytes(body): AppBytes,
 ) -> Result<Response> {
-    let user = session.user.id.0;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/json"));
     if is_json {
+        let token = cookie.token().ok_or_else(|| cookie.log_in_first())?;
         let req: SaveRequest =
             serde_json::from_slice(&body).map_err(|e| AppError::Invalid(format!("The save could not be read: {e}")))?;
-        return save_reply(attempts::save(&app, user, id, n, &req).await?);
+        return match attempts::save(&app, Saver::Session(token), id, n, &req).await {
+            // Not found for this session: because it is not live (log in
+            // again), or because the attempt is not its user's.
+            Err(crate::app::Error::NotFound) => {
+                cookie.user().await?;
+                Err(AppError::NotFound)
+            }
+            outcome => save_reply(outcome?),
+        };
     }
 
     // A form post: save, then go where the learner asked.
+    let session = cookie.user().await?;
+    let user = session.user.id.0;
     let shape = attempts::shape(&app, user, id, n).await?;
     let form = match parse_item_form(&body, shape.kind, shape.options, shape.prompts) {
         Ok(form) => form,
         Err(form::FormError(message)) => {
-            return render_item(&app, user, chrome, id, n, Some(message), StatusCode::UNPROCESSABLE_ENTITY, None).await;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_item(&app, &session.token, csrf, id, n, Some(message), status, None).await;
         }
     };
     let total = shape.item_count;
-    let outcome = attempts::save(&app, user, id, n, &form.save).await?;
+    let outcome = attempts::save(&app, Saver::User(user), id, n, &form.save).await?;
     match outcome.status() {
         // Navigation goes on even when the answer itself was not taken.
         SaveStatus::Saved | SaveStatus::Stale | SaveStatus::Locked => {}
@@ -168,7 +187,7 @@ async fn save_item(
         }
         SaveStatus::Invalid => {
             let (code, message) = outcomes::save_refusal(outcome)?;
-            return render_item(&app, user, chrome, id, n, Some(message), code, None).await;
+            return render_item(&app, &session.token, csrf, id, n, Some(message), code, None).await;
         }
     }
     let target = match form.action.as_str() {
@@ -216,7 +235,7 @@ async fn show_review(
         attempt_id: id,
         exam_title: attempt.blueprint.title.clone(),
         mode: attempt.mode,
-        palette: palette(&items, None),
+        palette: palette(&cells(&items), None),
         answered,
         unanswered: items.len() - answered,
         flagged: items.iter().filter(|i| i.flagged).count(),

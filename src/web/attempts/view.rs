@@ -9,6 +9,7 @@ use crate::exam::kind::Kind;
 use crate::exam::{Body, Visibility};
 use crate::progress::Confidence;
 use crate::store::attempts::Item;
+use crate::store::item_page::Cell;
 
 /// Whole seconds until `deadline`, rounded up (a fresh 130-minute attempt
 /// has 7800 left, not 7799), never below zero.
@@ -41,17 +42,23 @@ pub struct PaletteEntry {
     pub current: bool,
 }
 
-/// Every item's cell in the palette; `current` marks the item on screen.
-pub fn palette(items: &[Item], current: Option<i32>) -> Vec<PaletteEntry> {
-    items
-        .iter()
-        .map(|i| PaletteEntry {
-            position: i.position,
-            answered: i.answered,
-            flagged: i.flagged,
-            current: Some(i.position) == current,
+/// Every item's cell in the palette, from the items' states in position
+/// order; `current` marks the item on screen.
+pub fn palette(cells: &[Cell], current: Option<i32>) -> Vec<PaletteEntry> {
+    (1..)
+        .zip(cells)
+        .map(|(position, cell)| PaletteEntry {
+            position,
+            answered: cell.answered,
+            flagged: cell.flagged,
+            current: Some(position) == current,
         })
         .collect()
+}
+
+/// The palette states of whole items.
+pub fn cells(items: &[Item]) -> Vec<Cell> {
+    items.iter().map(|i| Cell { answered: i.answered, flagged: i.flagged }).collect()
 }
 
 /// An option, step or matching answer as shown.
