@@ -9,11 +9,27 @@ use mockexam::app::exams;
 use mockexam::exam::display::DisplayResponse;
 use mockexam::exam::kind::Kind;
 use mockexam::exam::{ExtraTime, FinishReason, Mode};
+use mockexam::store;
+
+/// What grading took, in the order graded.
+#[derive(Default)]
+pub struct Timings {
+    /// `attempts::grade`, whole: what a submit waits for.
+    pub grade: Vec<Duration>,
+    /// Its first part, on other mocks: the score and the items' credit
+    /// written (`store::attempts::finish`).
+    pub scoring: Vec<Duration>,
+    /// Its second part, on those: the learner's standing refreshed from
+    /// their whole history (`grade` again, which finds the score made).
+    pub standing: Vec<Duration>,
+}
 
 /// Starts `mocks` 65-item mock exams for a new learner, answers every item
 /// of each (as the page would: in display positions, one save per item),
-/// then times `attempts::grade` on each. The times, in the order graded.
-pub async fn time_grading(app: &App, mocks: usize) -> anyhow::Result<Vec<Duration>> {
+/// then grades them in turn: every other one timed with `attempts::grade`
+/// whole, the others in its two parts. The learner's history grows as
+/// they go, as it would over weeks of practice.
+pub async fn time_grading(app: &App, mocks: usize) -> anyhow::Result<Timings> {
     let (user, _) = crate::data::register(app, "grader@example.org").await?;
     let exam = exams::by_slug(app, "mla-c01").await?;
     let request = StartRequest {
@@ -52,12 +68,22 @@ pub async fn time_grading(app: &App, mocks: usize) -> anyhow::Result<Vec<Duratio
         }
         started.push((attempt, items));
     }
-    let mut times = Vec::new();
-    for (attempt, items) in started {
+    let mut timings = Timings::default();
+    for (i, (attempt, items)) in started.into_iter().enumerate() {
         let start = Instant::now();
-        let score = attempts::grade(app, attempt, Some(user), FinishReason::Submitted).await?;
-        times.push(start.elapsed());
-        anyhow::ensure!(score.is_some(), "the mock of {items} items was not graded");
+        if i % 2 == 0 {
+            let score = attempts::grade(app, attempt, Some(user), FinishReason::Submitted).await?;
+            timings.grade.push(start.elapsed());
+            anyhow::ensure!(score.is_some(), "the mock of {items} items was not graded");
+        } else {
+            let score =
+                store::attempts::finish(&app.db, attempt, Some(user), FinishReason::Submitted, app.clock.now()).await?;
+            timings.scoring.push(start.elapsed());
+            anyhow::ensure!(score.is_some(), "the mock of {items} items was not scored");
+            let start = Instant::now();
+            attempts::grade(app, attempt, Some(user), FinishReason::Submitted).await?;
+            timings.standing.push(start.elapsed());
+        }
     }
-    Ok(times)
+    Ok(timings)
 }
