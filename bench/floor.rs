@@ -5,7 +5,8 @@
 //!
 //! One embedded PostgreSQL with the bundled bank; one learner with a
 //! 65-item mock exam, started over HTTP. mockexam runs as production does
-//! (settings from the environment, its pool size, `web::serve`); each
+//! (settings and log filter from the environment, its pool size,
+//! `web::serve`; the log goes to target/tmp/floor-server.log); each
 //! server has its own runtime and thread. wrk (a separate process) loads
 //! them in rounds that alternate between the servers, so that noise on this
 //! shared machine hits all alike; the table shows medians of the rounds and
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 use mockexam::app::App;
 use mockexam::clock::Clock;
-use mockexam::config::Config;
+use mockexam::config::{Config, Logging};
 use mockexam::db::{self, Cluster};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -68,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(cluster: &Cluster, settings: &Settings) -> anyhow::Result<()> {
     let config = Config::from_env()?;
+    let log = log_as_production()?;
     let options = cluster.connect_options("bench");
     db::create_database_if_missing(&options).await?;
     let pool = db::pool(options.clone(), config.db_pool_size).await?;
@@ -102,7 +104,7 @@ async fn run(cluster: &Cluster, settings: &Settings) -> anyhow::Result<()> {
 
     let app = App::new(pool.clone(), Arc::new(config), Clock::default());
     print_grading(grading::time_grading(&app, settings.mocks).await?);
-    println!("load average at the end {}", load_average());
+    println!("load average at the end {}; the servers' log: {}", load_average(), log.display());
     pool.close().await;
     Ok(())
 }
@@ -362,6 +364,17 @@ fn print_grading(timings: grading::Timings) {
          {scoring:.1} ms (max {scoring_max:.1}); the learner's standing refreshed median {standing:.1} ms (max {standing_max:.1})",
         timings.scoring.len()
     );
+}
+
+/// Logs as src/main.rs does (`RUST_LOG`, by default mockexam=info and
+/// tower_http=info, so every request opens its span), into a file rather
+/// than between the bench's lines. Returns the file's path.
+fn log_as_production() -> anyhow::Result<std::path::PathBuf> {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("floor-server.log");
+    let file = std::fs::File::create(&path)?;
+    let filter = tracing_subscriber::EnvFilter::try_new(&Logging::from_env()?.filter)?;
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::sync::Mutex::new(file)).init();
+    Ok(path)
 }
 
 /// The machine's load average, to show how busy it was (it is shared).
