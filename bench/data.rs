@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // each benchmark uses a part
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mockexam::account::{DisplayName, Email, Password};
@@ -15,6 +16,8 @@ use mockexam::config::Config;
 use mockexam::db::{self, Cluster};
 use mockexam::exam::Blueprint;
 use mockexam::exam::scoring;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use sqlx::PgPool;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -187,4 +190,80 @@ pub async fn generate(
     .await?;
     sqlx::query("ANALYZE").execute(&mut *db).await?;
     Ok(())
+}
+
+/// One learner signed up over HTTP as a browser does, with a 65-item mock
+/// exam started: the cookies (session and CSRF) and the token the pages
+/// carry.
+pub struct Learner {
+    pub client: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+    pub attempt: Uuid,
+}
+
+impl Learner {
+    pub async fn sign_up(server: SocketAddr) -> anyhow::Result<Learner> {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+        let base = format!("http://{server}");
+        let page = client.get(format!("{base}/register")).send().await?;
+        let mut cookies = cookie_pairs(page.headers());
+        let csrf = csrf_field(&page.text().await?);
+        let form = [
+            ("csrf_token", csrf.as_str()),
+            ("display_name", "Bench"),
+            ("email", "bench@example.org"),
+            ("password", "a long bench password"),
+            ("password_confirm", "a long bench password"),
+        ];
+        let registered = client
+            .post(format!("{base}/register"))
+            .header("cookie", cookies.join("; "))
+            .header("origin", &base)
+            .form(&form)
+            .send()
+            .await?;
+        anyhow::ensure!(registered.status() == StatusCode::SEE_OTHER, "register: {}", registered.status());
+        cookies.extend(cookie_pairs(registered.headers()));
+        let cookie = cookies.join("; ");
+        let started = client
+            .post(format!("{base}/exams/mla-c01/attempts"))
+            .header("cookie", &cookie)
+            .header("origin", &base)
+            .form(&[("csrf_token", csrf.as_str()), ("mode", "exam")])
+            .send()
+            .await?;
+        let to = started.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default();
+        let attempt = to.split('/').nth(2).and_then(|id| id.parse().ok());
+        let attempt = attempt.ok_or_else(|| anyhow::anyhow!("start: {} {to}", started.status()))?;
+        Ok(Learner { client, cookie, csrf, attempt })
+    }
+
+    /// Positions of the mock's single-answer items: what the saves answer.
+    pub async fn single_answer_positions(&self, pool: &PgPool) -> anyhow::Result<Vec<i32>> {
+        Ok(sqlx::query_scalar(
+            "SELECT i.position FROM items i JOIN questions q ON q.current_version = i.version_id
+             WHERE i.attempt_id = $1 AND q.kind = 'single' ORDER BY i.position",
+        )
+        .bind(self.attempt)
+        .fetch_all(pool)
+        .await?)
+    }
+}
+
+/// `name=value` of every Set-Cookie, later ones winning in the jar order.
+fn cookie_pairs(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(String::from)
+        .collect()
+}
+
+fn csrf_field(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let from = page.find(marker).expect("a CSRF field") + marker.len();
+    page[from..].split('"').next().unwrap_or_default().to_string()
 }

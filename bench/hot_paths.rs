@@ -22,6 +22,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use data::Learner;
 use mockexam::app::App;
 use mockexam::clock::Clock;
 use mockexam::config::Config;
@@ -30,6 +31,9 @@ use mockexam::web;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+#[path = "data.rs"]
+mod data;
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -60,14 +64,9 @@ async fn run(cluster: &Cluster, rounds: u64, seconds: u64, clients: usize) -> an
 
     let ours = spawn(web::router(App::new(pool.clone(), Arc::new(Config::default()), Clock::default()))).await;
     let bare = spawn(baseline::router(pool.clone())).await;
-    let mut learner = Learner::sign_up(ours).await?;
-    learner.singles = sqlx::query_scalar(
-        "SELECT i.position FROM items i JOIN questions q ON q.current_version = i.version_id
-         WHERE i.attempt_id = $1 AND q.kind = 'single' ORDER BY i.position",
-    )
-    .bind(learner.attempt)
-    .fetch_all(&pool)
-    .await?;
+    let learner = Learner::sign_up(ours).await?;
+    let singles = learner.single_answer_positions(&pool).await?;
+    let seq = Arc::new(AtomicI64::new(1));
 
     println!("{clients} clients, {rounds} rounds of {seconds} s per server and path\n");
     println!("| path | mockexam req/s | baseline req/s | ratio |");
@@ -75,8 +74,8 @@ async fn run(cluster: &Cluster, rounds: u64, seconds: u64, clients: usize) -> an
     for path in [HotPath::ItemPage, HotPath::Save] {
         let (mut ours_total, mut bare_total) = (0.0, 0.0);
         for _ in 0..rounds {
-            ours_total += load(&learner, ours, path, clients, seconds).await?;
-            bare_total += load(&learner, bare, path, clients, seconds).await?;
+            ours_total += load(&learner, &singles, &seq, ours, path, clients, seconds).await?;
+            bare_total += load(&learner, &singles, &seq, bare, path, clients, seconds).await?;
         }
         let (o, b) = (ours_total / rounds as f64, bare_total / rounds as f64);
         println!("| {} | {o:.0} | {b:.0} | {:.2} |", path.name(), o / b);
@@ -107,78 +106,13 @@ impl HotPath {
     }
 }
 
-/// One learner with a session and a running 65-item mock, as a browser
-/// would hold them: the cookies and the CSRF token.
-struct Learner {
-    client: reqwest::Client,
-    cookie: String,
-    csrf: String,
-    attempt: Uuid,
-    /// Positions of single-answer items: what the saves answer.
-    singles: Vec<i32>,
-    seq: Arc<AtomicI64>,
-}
-
-impl Learner {
-    async fn sign_up(server: SocketAddr) -> anyhow::Result<Learner> {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-        let base = format!("http://{server}");
-        let page = client.get(format!("{base}/register")).send().await?;
-        let mut cookies = cookie_pairs(page.headers());
-        let csrf = csrf_field(&page.text().await?);
-        let form = [
-            ("csrf_token", csrf.as_str()),
-            ("display_name", "Bench"),
-            ("email", "bench@example.org"),
-            ("password", "a long bench password"),
-            ("password_confirm", "a long bench password"),
-        ];
-        let registered = client
-            .post(format!("{base}/register"))
-            .header("cookie", cookies.join("; "))
-            .header("origin", &base)
-            .form(&form)
-            .send()
-            .await?;
-        anyhow::ensure!(registered.status() == StatusCode::SEE_OTHER, "register: {}", registered.status());
-        cookies.extend(cookie_pairs(registered.headers()));
-        let cookie = cookies.join("; ");
-        let started = client
-            .post(format!("{base}/exams/mla-c01/attempts"))
-            .header("cookie", &cookie)
-            .header("origin", &base)
-            .form(&[("csrf_token", csrf.as_str()), ("mode", "exam")])
-            .send()
-            .await?;
-        let to = started.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default();
-        let attempt = to.split('/').nth(2).and_then(|id| id.parse().ok());
-        let attempt = attempt.ok_or_else(|| anyhow::anyhow!("start: {} {to}", started.status()))?;
-        Ok(Learner { client, cookie, csrf, attempt, singles: Vec::new(), seq: Arc::new(AtomicI64::new(1)) })
-    }
-}
-
-/// `name=value` of every Set-Cookie, later ones winning in the jar order.
-fn cookie_pairs(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .map(String::from)
-        .collect()
-}
-
-fn csrf_field(page: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let from = page.find(marker).expect("a CSRF field") + marker.len();
-    page[from..].split('"').next().unwrap_or_default().to_string()
-}
-
 /// Requests per second that `clients` concurrent clients get from `server`
 /// on `path` for `seconds`. Every request must succeed (a save may be
 /// refused as stale by a newer one: that is the same work, and counted).
 async fn load(
     learner: &Learner,
+    singles: &[i32],
+    seq: &Arc<AtomicI64>,
     server: SocketAddr,
     path: HotPath,
     clients: usize,
@@ -194,8 +128,8 @@ async fn load(
         let csrf = learner.csrf.clone();
         let base = format!("http://{server}/attempts/{}/items", learner.attempt);
         let origin = format!("http://{server}");
-        let seq = learner.seq.clone();
-        let singles = learner.singles.clone();
+        let seq = seq.clone();
+        let singles = singles.to_vec();
         let done = done.clone();
         workers.push(tokio::spawn(async move {
             let mut n = c;
