@@ -191,12 +191,18 @@ fn main() -> ExitCode {
 /// come from per-thread arenas and are kept there: a login flood left the
 /// server at 880 MB. A fixed threshold keeps every block of 4 MiB or more
 /// mapped on its own, and handed back to the system when freed.
+///
+/// Smaller blocks stay in the arenas, up to 16 MiB free at an arena's top:
+/// with glibc's 128 KiB default, the brotli tables each compressed page
+/// needs were handed back and faulted in again on every response, which
+/// halved the item page's throughput (`perf`, BENCHMARKS.md).
 fn return_large_blocks_to_the_system() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // SAFETY: mallopt only sets allocator parameters; called before any
     // thread starts.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
     }
 }
 

@@ -80,6 +80,17 @@
     setInterval(tick, 250);
   }
 
+  // Each palette cell's name for screen readers, from what it shows: the
+  // server sends only the number and the classes, to keep the page small.
+  const nameCell = (cell) =>
+    cell.setAttribute(
+      "aria-label",
+      "Question " + cell.textContent.trim() +
+        (cell.classList.contains("answered") ? ", answered" : ", unanswered") +
+        (cell.classList.contains("flagged") ? ", flagged" : ""),
+    );
+  document.querySelectorAll(".palette ol button.cell").forEach(nameCell);
+
   const form = document.getElementById("item-form");
   if (!form || form.dataset.autosave !== "true") return;
 
@@ -164,10 +175,7 @@
             const answered = isAnswered(body.response);
             paletteCell.classList.toggle("answered", answered);
             paletteCell.classList.toggle("flagged", body.flagged);
-            paletteCell.setAttribute(
-              "aria-label",
-              "Question " + paletteCell.textContent.trim() + (answered ? ", answered" : ", unanswered") + (body.flagged ? ", flagged" : ""),
-            );
+            nameCell(paletteCell);
           }
           const count = document.getElementById("answered-count");
           if (count && paletteCell) count.textContent = String(document.querySelectorAll(".palette ol .cell.answered").length);
