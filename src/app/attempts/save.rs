@@ -190,8 +190,17 @@ pub async fn shape(app: &App, user: Uuid, id: Uuid, n: i32) -> Result<ItemShape>
     })
 }
 
-/// Validates and saves one item of the learner's own attempt.
+/// Validates and saves one item of the learner's own attempt. Every save
+/// comes through here, whichever route sent it, so it is counted here.
 pub async fn save(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
+    let outcome = save_item(app, user, id, n, req).await;
+    if let Ok(outcome) = &outcome {
+        app.metrics.saved(outcome.status());
+    }
+    outcome
+}
+
+async fn save_item(app: &App, user: Uuid, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
     let facts = own_item_facts(app, id, user, n).await?;
     if req.seq > MAX_SEQ {
         return Ok(SaveOutcome::SeqTooLarge);
