@@ -133,13 +133,13 @@ impl Metrics {
         );
         registry.register(
             "login_hashing_waiting",
-            "Logins waiting for a core to check their password",
+            "Password checks and hashes (logins, registrations, password changes) waiting for a core",
             hashing.waiting.clone(),
         );
-        registry.register("login_hashing_running", "Password checks running now", hashing.running.clone());
+        registry.register("login_hashing_running", "Password checks and hashes running now", hashing.running.clone());
         registry.register(
             "login_hashing_busy",
-            "Logins told the server is busy: no core came free in time",
+            "Logins (and registrations, password changes) told the server is busy: no core came free in time",
             hashing.busy.clone(),
         );
         // Every outcome and reason is there from the start, at 0, so a rate

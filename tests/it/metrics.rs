@@ -89,14 +89,19 @@ async fn metrics_count_each_save_by_outcome_each_grading_by_reason_and_each_requ
 }
 
 #[tokio::test]
-async fn a_path_no_route_matches_is_counted_under_one_label() {
+async fn paths_no_route_matches_and_made_up_methods_are_counted_under_one_label_each() {
     let app = TestApp::spawn_with_metrics().await;
     for path in ["/no/such/page", "/another-made-up-one"] {
         assert_eq!(app.get(path).await.status(), StatusCode::NOT_FOUND);
     }
+    let made_up = reqwest::Method::from_bytes(b"MADE-UP-VERB").expect("a method token");
+    let odd = app.client.request(made_up, app.url("/login")).send().await.expect("an answer");
     let scrape = scrape(&app).await;
     assert_eq!(value(&scrape, r#"mockexam_http_requests_total{route="unmatched",method="GET",status="404"}"#), 2.0);
-    assert!(!scrape.contains("made-up"), "no series is named after a path");
+    let odd_series =
+        format!(r#"mockexam_http_requests_total{{route="/login",method="other",status="{}"}}"#, odd.status().as_u16());
+    assert_eq!(value(&scrape, &odd_series), 1.0, "a made-up method is counted as `other`");
+    assert!(!scrape.to_lowercase().contains("made-up"), "no series is named after a path or a made-up method");
 }
 
 #[tokio::test]
@@ -115,4 +120,32 @@ async fn without_a_metrics_address_nothing_serves_metrics() {
     let app = TestApp::spawn().await;
     assert_eq!(app.metrics_addr, None, "no listener is started");
     assert_eq!(app.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+}
+
+/// sqlx does not say how many requests wait for a connection; what can be
+/// counted is those that waited the whole acquire timeout (3 s) in vain.
+#[tokio::test]
+async fn requests_that_find_no_free_connection_are_counted_as_pool_timeouts() {
+    let app = TestApp::spawn_with(|c| {
+        c.db_pool_size = 1;
+        c.metrics_addr = Some("127.0.0.1:0".parse().expect("an address"));
+    })
+    .await;
+    app.log_in_as_learner().await;
+    let id = app.start(&[("mode", "practice"), ("count", "2")]).await;
+    let key = key_of(&app.db, id, 1).await;
+
+    // The test holds the pool's only connection: a page and a save (whose
+    // answer the save layer rewrites as JSON) wait, then get a 503.
+    let held = app.db.acquire().await.expect("the one connection");
+    let page = app.get(&format!("/attempts/{id}/items/1")).await;
+    let save = app.save_json(id, 1, json!({ "seq": 1, "response": key })).await;
+    assert_eq!((page.status(), save.status()), (StatusCode::SERVICE_UNAVAILABLE, StatusCode::SERVICE_UNAVAILABLE));
+    drop(held);
+
+    let scrape = scrape(&app).await;
+    assert_eq!(value(&scrape, "mockexam_db_pool_timeouts_total"), 2.0);
+    assert_eq!(value(&scrape, &format!(r#"mockexam_http_requests_total{{{SAVE},status="503"}}"#)), 1.0);
+    assert_eq!(value(&scrape, r#"mockexam_saves_total{outcome="saved"}"#), 0.0, "nothing was saved");
+    assert_eq!(value(&scrape, "mockexam_db_pool_max"), 1.0);
 }
