@@ -35,6 +35,8 @@ pub struct Config {
     pub request_timeout: Duration,
     pub header_timeout: Duration,
     pub db_pool_size: u32,
+    /// Where `/metrics` is served; `None`: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// The variables the server reads, as declared: name, default, help.
@@ -100,6 +102,11 @@ struct Settings {
     /// database connections per instance
     #[arg(long, env = "MOCKEXAM_DB_POOL_SIZE", default_value = "16", value_parser = at_least_one)]
     db_pool_size: u32,
+    /// address and port of a private listener for Prometheus's `/metrics`; unset: none
+    ///
+    /// Keep it off the public network: it tells how busy the server is.
+    #[arg(long, env = "MOCKEXAM_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,6 +174,7 @@ impl Config {
             request_timeout: Duration::from_secs(s.request_timeout_seconds),
             header_timeout: Duration::from_secs(s.header_timeout_seconds.into()),
             db_pool_size: s.db_pool_size,
+            metrics_addr: s.metrics_addr,
         })
     }
 }
@@ -244,6 +252,7 @@ mod tests {
         assert_eq!(c.save_grace, Duration::from_secs(30));
         assert_eq!(c.body_limit_bytes, 1024 * 1024);
         assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert_eq!(c.metrics_addr, None, "no metrics listener unless asked");
 
         let err = Config::from_lookup(only("MOCKEXAM_SAVE_GRACE_SECONDS", "soon")).unwrap_err();
         assert_eq!(err.to_string(), "MOCKEXAM_SAVE_GRACE_SECONDS=soon: invalid digit found in string");
@@ -265,6 +274,7 @@ mod tests {
             ("MOCKEXAM_SESSION_MAX_DAYS", "2"),
             ("MOCKEXAM_BODY_LIMIT_KB", "64"),
             ("MOCKEXAM_DATA_DIR", "  "),
+            ("MOCKEXAM_METRICS_ADDR", "127.0.0.1:9100"),
         ];
         let c = Config::from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned())).unwrap();
         assert_eq!(c.addr.to_string(), "0.0.0.0:80");
@@ -273,6 +283,7 @@ mod tests {
         assert_eq!(c.session_absolute, Duration::from_secs(2 * 24 * 3600));
         assert_eq!(c.body_limit_bytes, 64 * 1024);
         assert_eq!(c.data_dir, PathBuf::from("data/postgres"));
+        assert_eq!(c.metrics_addr.map(|a| a.to_string()).as_deref(), Some("127.0.0.1:9100"));
     }
 
     #[test]

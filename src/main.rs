@@ -238,6 +238,15 @@ async fn serve() -> anyhow::Result<()> {
     mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
     let state = App::new(database.pool.clone(), Arc::new(config), Default::default());
     tokio::spawn(sweep(state.clone()));
+    // The metrics listener lives as long as the process: a scrape cut at
+    // shutdown loses nothing.
+    let metrics = web::metrics::listen(&state, std::future::pending()).await.with_context(|| {
+        let addr = state.config.metrics_addr.map(|a| a.to_string()).unwrap_or_default();
+        format!("cannot listen for metrics on {addr} (set MOCKEXAM_METRICS_ADDR to another address)")
+    })?;
+    if let Some(addr) = metrics {
+        tracing::info!("metrics on http://{addr}/metrics");
+    }
     tracing::info!("listening on http://{}", listener.local_addr()?);
     web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("requests drained; shutting down");

@@ -16,6 +16,7 @@ pub mod hashing;
 pub mod imports;
 pub mod item_analysis;
 pub mod item_facts;
+pub mod metrics;
 pub mod misses;
 pub mod progress;
 pub mod questions;
@@ -44,18 +45,15 @@ pub struct App {
     pub versions: Arc<versions::VersionCache>,
     pub item_facts: Arc<item_facts::ItemFactsCache>,
     pub hashing: Arc<hashing::Hashing>,
+    /// This instance's counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl App {
     pub fn new(db: PgPool, config: Arc<Config>, clock: Clock) -> Self {
-        App {
-            db,
-            config,
-            clock,
-            versions: Default::default(),
-            item_facts: Default::default(),
-            hashing: Default::default(),
-        }
+        let hashing = Arc::new(hashing::Hashing::default());
+        let metrics = Arc::new(metrics::Metrics::new(&hashing.load));
+        App { db, config, clock, versions: Default::default(), item_facts: Default::default(), hashing, metrics }
     }
 
     /// How long after its deadline an attempt still takes saves in flight.

@@ -367,7 +367,7 @@ pub async fn finish(
     user: Option<Uuid>,
     reason: FinishReason,
     now: OffsetDateTime,
-) -> sqlx::Result<Option<Score>> {
+) -> sqlx::Result<Option<Finished>> {
     let mut tx = db.begin().await?;
     let Some(row) = sqlx::query!(
         r#"SELECT blueprint AS "blueprint: Json<Blueprint>", score AS "score: Json<Score>", deadline, finished_at
@@ -381,7 +381,7 @@ pub async fn finish(
         return Ok(None);
     };
     if let (Some(_), Some(score)) = (row.finished_at, row.score) {
-        return Ok(Some(score.0));
+        return Ok(Some(Finished { score: score.0, graded_now: false }));
     }
     let items = sqlx::query!(
         r#"SELECT i.position, i.domain, i.scored, i.response AS "response: Json<Response>",
@@ -447,7 +447,26 @@ pub async fn finish(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Some(score))
+    Ok(Some(Finished { score, graded_now: true }))
+}
+
+/// A graded attempt's score, and whether this call graded it (not an
+/// earlier one).
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub score: Score,
+    pub graded_now: bool,
+}
+
+/// How many timed attempts are under way at `now`: not graded, deadline
+/// not passed. Counted on the `attempts_open_deadline` partial index.
+pub async fn in_progress(db: impl PgExecutor<'_>, now: OffsetDateTime) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM attempts WHERE finished_at IS NULL AND deadline IS NOT NULL AND deadline > $1"#,
+        now
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// Attempts past their deadline and grace that nobody has graded yet.

@@ -30,6 +30,12 @@ pub enum AppError {
     TooLarge(Option<super::limit::BodyLimit>),
     #[error("service unavailable")]
     Unavailable,
+    /// Unavailable because every database connection stayed in use for
+    /// the pool's acquire timeout: answered as [`AppError::Unavailable`],
+    /// and counted apart (`/metrics`), as the one sign of requests waiting
+    /// on the pool that the pool itself does not give.
+    #[error("service unavailable: no database connection came free")]
+    PoolTimedOut,
     /// Too many password checks at once; try again shortly.
     #[error("busy")]
     Busy,
@@ -41,7 +47,7 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         if is_unavailable(&e) {
             tracing::error!(error = %e, "database unavailable");
-            return AppError::Unavailable;
+            return if matches!(e, sqlx::Error::PoolTimedOut) { AppError::PoolTimedOut } else { AppError::Unavailable };
         }
         AppError::Internal(e.into())
     }
@@ -67,6 +73,11 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct DatabaseUnavailable;
 
+/// Marks a response to a request that found no free database connection
+/// in time, for the metrics layer to count.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolTimedOut;
+
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Internal(e.into())
@@ -83,7 +94,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::PoolTimedOut | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -103,7 +114,7 @@ impl AppError {
                 ),
                 None => "The request is too large for this server. Nothing was saved.".into(),
             },
-            AppError::Unavailable => {
+            AppError::Unavailable | AppError::PoolTimedOut => {
                 "The database is not answering right now. Your saved answers are safe; try again in a moment.".into()
             }
             AppError::Busy => {
@@ -146,10 +157,21 @@ impl IntoResponse for AppError {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.public_message()).into_response(),
         };
-        if matches!(self, AppError::Unavailable) {
+        self.mark(&mut response);
+        response
+    }
+}
+
+impl AppError {
+    /// Marks an unavailable database on the response, whichever face
+    /// answered.
+    fn mark(&self, response: &mut Response) {
+        if matches!(self, AppError::Unavailable | AppError::PoolTimedOut) {
             response.extensions_mut().insert(DatabaseUnavailable);
         }
-        response
+        if matches!(self, AppError::PoolTimedOut) {
+            response.extensions_mut().insert(PoolTimedOut);
+        }
     }
 }
 
@@ -218,6 +240,7 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+        self.0.mark(&mut response);
         response
     }
 }

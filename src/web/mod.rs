@@ -20,6 +20,7 @@ pub mod health;
 pub mod home;
 mod instructor;
 pub mod limit;
+pub mod metrics;
 mod misses;
 mod outcomes;
 pub mod paging;
@@ -127,5 +128,8 @@ pub fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(compress::layer))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout)),
         )
+        // Outside every layer that can answer on its own, so each request
+        // is counted with the status its client got.
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
         .with_state(state)
 }

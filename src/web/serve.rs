@@ -30,10 +30,22 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let deadline = state.config.request_timeout + state.config.header_timeout;
+    let header_timeout = state.config.header_timeout;
+    accept(listener, router(state), header_timeout, deadline, shutdown).await
+}
+
+/// The accept loop: serves `app` on `listener` until `shutdown`, then lets
+/// requests in flight finish for at most `deadline`.
+pub(super) async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    header_timeout: Duration,
+    deadline: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(state.config.header_timeout);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     builder.http2().timer(TokioTimer::new());
-    let app = router(state);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

@@ -24,6 +24,7 @@ mod imports;
 mod imports_api;
 mod instructor;
 mod item_analysis;
+mod metrics;
 mod notes;
 mod openapi;
 mod progress;

@@ -42,11 +42,13 @@ pub async fn submit(app: &App, user: Uuid, id: Uuid) -> Result<SubmitOutcome> {
 /// kept in one place. `user`, when given, must own the attempt. The score,
 /// or None when there is no such attempt.
 pub async fn grade(app: &App, id: Uuid, user: Option<Uuid>, reason: FinishReason) -> Result<Option<Score>> {
-    let score = attempts::finish(&app.db, id, user, reason, app.clock.now()).await?;
-    if score.is_some() {
-        refresh_standing(app, id).await;
+    let finished = attempts::finish(&app.db, id, user, reason, app.clock.now()).await?;
+    let Some(finished) = finished else { return Ok(None) };
+    if finished.graded_now {
+        app.metrics.graded(reason);
     }
-    Ok(score)
+    refresh_standing(app, id).await;
+    Ok(Some(finished.score))
 }
 
 /// Brings the learner's standing (the class dashboard's row) up to date

@@ -202,8 +202,17 @@ pub enum Saver<'a> {
     Session(&'a str),
 }
 
-/// Validates and saves one item of the learner's own attempt.
+/// Validates and saves one item of the learner's own attempt. Every save
+/// comes through here, whichever route sent it, so it is counted here.
 pub async fn save(app: &App, saver: Saver<'_>, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
+    let outcome = save_item(app, saver, id, n, req).await;
+    if let Ok(outcome) = &outcome {
+        app.metrics.saved(outcome.status());
+    }
+    outcome
+}
+
+async fn save_item(app: &App, saver: Saver<'_>, id: Uuid, n: i32, req: &SaveRequest) -> Result<SaveOutcome> {
     let facts = match saver {
         Saver::User(user) => own_item_facts(app, id, user, n).await?,
         Saver::Session(token) => match app.item_facts.get(id, n) {

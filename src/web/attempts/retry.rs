@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::web::csrf::{self, CsrfToken};
-use crate::web::error::DatabaseUnavailable;
+use crate::web::error::{DatabaseUnavailable, PoolTimedOut};
 use crate::web::{ApiError, AppError};
 
 /// The route whose posts are saves.
@@ -40,6 +40,9 @@ pub async fn keep_unsaved_answers(req: Request, next: Next) -> Response {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.starts_with("application/json") {
         let response = next.run(req).await;
+        if response.extensions().get::<PoolTimedOut>().is_some() {
+            return ApiError(AppError::PoolTimedOut).into_response();
+        }
         if response.extensions().get::<DatabaseUnavailable>().is_some() {
             return ApiError(AppError::Unavailable).into_response();
         }
@@ -68,7 +71,13 @@ pub async fn keep_unsaved_answers(req: Request, next: Next) -> Response {
     let page = RetryPage { action, fields, csrf, assets: crate::web::assets::version() };
     match page.render() {
         Ok(html) => {
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+            let mut page =
+                (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response();
+            // Still counted as a pool timeout if it was one.
+            if let Some(mark) = response.extensions().get::<PoolTimedOut>() {
+                page.extensions_mut().insert(*mark);
+            }
+            page
         }
         Err(_) => response,
     }

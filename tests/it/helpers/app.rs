@@ -91,9 +91,13 @@ pub struct TestApp {
     pub clock: Clock,
     /// The first browser; [`TestApp::new_browser`] makes more.
     pub browser: Browser,
+    /// Where `/metrics` is served, when the test asked for it
+    /// ([`TestApp::spawn_with_metrics`]).
+    pub metrics_addr: Option<std::net::SocketAddr>,
     database: Option<String>,
     options: PgConnectOptions,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Stop the server, and the metrics listener if there is one.
+    shutdown: Vec<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl std::ops::Deref for TestApp {
@@ -107,6 +111,12 @@ impl std::ops::Deref for TestApp {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app with `/metrics` served on an address of its own, as
+    /// `MOCKEXAM_METRICS_ADDR` asks.
+    pub async fn spawn_with_metrics() -> TestApp {
+        Self::spawn_with(|c| c.metrics_addr = Some("127.0.0.1:0".parse().expect("an address"))).await
     }
 
     /// Starts the app with settings changed by `configure`.
@@ -165,10 +175,25 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (metrics_tx, metrics_rx) = tokio::sync::oneshot::channel::<()>();
+        // The metrics listener starts as `mockexam serve` starts it.
+        let metrics_addr = web::metrics::listen(&state, async {
+            let _ = metrics_rx.await;
+        })
+        .await
+        .expect("the metrics address binds");
         tokio::spawn(web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        TestApp { db: pool, clock, browser: Browser::new(addr), database, options, shutdown: Some(tx) }
+        TestApp {
+            db: pool,
+            clock,
+            browser: Browser::new(addr),
+            metrics_addr,
+            database,
+            options,
+            shutdown: vec![tx, metrics_tx],
+        }
     }
 
     /// Another browser: same server, its own cookies.
@@ -224,7 +249,7 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
+        for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }
         let Some(database) = self.database.take() else { return };
