@@ -10,7 +10,10 @@
 //!     EXAMINEES=200 THINK_MIN=0.2 THINK_MAX=1 cargo bench --bench scenario
 //!
 //! Settings: EXAMINEES (10000), LOGIN_SECONDS (from one measured hash),
-//! START_WINDOW (10 s), THINK_MIN and THINK_MAX (2 and 10 s).
+//! START_WINDOW (10 s), THINK_MIN and THINK_MAX (2 and 10 s), LOGINS
+//! (`http`; `sessions` makes the sessions in the database instead, when the
+//! hashing could not log everyone in within the time at hand: the login
+//! ramp is then 30 s of examinees opening the exam's page).
 //! Exits non-zero if a target is missed: any error, any lost or ungraded
 //! answer, a request type's p99 at 100 ms or more, server RSS at 150 MB or more.
 
@@ -22,6 +25,8 @@ mod examinee;
 mod report;
 #[path = "scenario/server.rs"]
 mod server;
+#[path = "scenario/watch.rs"]
+mod watch;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,7 +36,7 @@ use std::time::{Duration, Instant};
 use mockexam::account;
 use mockexam::db;
 use report::{Request, Timings};
-use server::{Figures, Server};
+use server::Server;
 
 pub const EXAM: &str = "mla-c01";
 pub const PASSWORD: &str = "a long scenario password";
@@ -113,7 +118,11 @@ async fn scenario() -> anyhow::Result<bool> {
     // The server hashes one login per core: the ramp asks for half of that,
     // as the server also serves the pages around each login.
     let hashing_rate = cores as f64 / hash_seconds;
-    let login_seconds = number("LOGIN_SECONDS", (examinees as f64 / (hashing_rate * 0.5)).ceil());
+    // With sessions made beforehand, the examinees only open the exam's
+    // page over the "login" ramp.
+    let by_sessions = std::env::var("LOGINS").is_ok_and(|v| v == "sessions");
+    let ramp = if by_sessions { 30.0 } else { (examinees as f64 / (hashing_rate * 0.5)).ceil() };
+    let login_seconds = number("LOGIN_SECONDS", ramp);
     let sitting = Sitting {
         examinees,
         login_seconds,
@@ -252,7 +261,7 @@ async fn load(
     }
 
     let metrics_client = reqwest::Client::new();
-    let watcher = tokio::spawn(watch(run.clone(), metrics_client.clone(), server.metrics.clone(), wall, pid));
+    let watcher = tokio::spawn(watch::watch(run.clone(), metrics_client.clone(), server.metrics.clone(), wall, pid));
 
     let mut records = Vec::with_capacity(examinees);
     for sitter in sitters {
@@ -274,7 +283,6 @@ async fn load(
 
     let mut timings = Timings::default();
     let finished = records.iter().filter(|r| r.finished).count();
-    let mut records = records;
     for record in &mut records {
         timings.merge(std::mem::take(&mut record.timings));
     }
@@ -312,7 +320,7 @@ async fn load(
 
     println!("\nMetrics against the generator's own counts:\n");
     let saves = run.counts.saves.load(Ordering::Relaxed) as f64;
-    let agree_quiet = report_quiet(&quiet);
+    let agree_quiet = watch::report_quiet(&quiet);
     let agree_end = match &end {
         None => {
             println!("- at the end: no metrics");
@@ -356,7 +364,7 @@ async fn load(
 
 /// The machine's load average over 1, 5 and 15 minutes: this machine is
 /// shared, and a load above its 2 cores slows every request measured.
-fn load_average() -> String {
+pub fn load_average() -> String {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     text.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }
@@ -367,77 +375,5 @@ fn local_ports(range: &str) -> usize {
     match bounds[..] {
         [low, high] if high >= low => high - low + 1,
         _ => usize::MAX,
-    }
-}
-
-/// The quiet moment: every examinee has started and none has submitted, so
-/// the server's attempts in progress must equal the generator's count.
-struct Quiet {
-    generator: u64,
-    figures: Option<Figures>,
-    /// Whether no start or submit happened during the scrape.
-    still: bool,
-}
-
-fn report_quiet(quiet: &Option<Quiet>) -> Option<bool> {
-    match quiet {
-        None => {
-            println!("- quiet moment: none (a submit came before the last start)");
-            None
-        }
-        Some(Quiet { figures: None, .. }) => {
-            println!("- quiet moment (all started, none submitted): no metrics");
-            None
-        }
-        Some(Quiet { generator, figures: Some(f), still }) => {
-            let ok = *still && f.in_progress == Some(*generator as f64);
-            println!(
-                "- quiet moment (all started, none submitted): in progress {} (generator {generator}){}: {}",
-                f.in_progress.map_or("?".into(), |v| v.to_string()),
-                if *still { "" } else { ", but the counts moved during the scrape" },
-                if ok { "agree" } else { "DISAGREE" }
-            );
-            Some(ok)
-        }
-    }
-}
-
-/// Every 5 s, the server's figures beside the generator's; once, at the
-/// quiet moment, the exact comparison. Ends when every examinee is done.
-async fn watch(run: Arc<Run>, client: reqwest::Client, url: String, wall: Instant, pid: u32) -> Option<Quiet> {
-    let examinees = run.sitting.examinees as u64;
-    let counts = &run.counts;
-    let mut quiet = None;
-    let mut looked_for_quiet = false;
-    let mut next_print = Instant::now();
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    loop {
-        tick.tick().await;
-        let (started, submitted) = (counts.started.load(Ordering::SeqCst), counts.submitted.load(Ordering::SeqCst));
-        if !looked_for_quiet && started == examinees {
-            looked_for_quiet = true;
-            if submitted == 0 {
-                let figures = server::scrape(&client, &url).await;
-                let still =
-                    counts.started.load(Ordering::SeqCst) == started && counts.submitted.load(Ordering::SeqCst) == 0;
-                quiet = Some(Quiet { generator: started, figures, still });
-            }
-        }
-        if Instant::now() >= next_print {
-            next_print += Duration::from_secs(5);
-            let saves = counts.saves.load(Ordering::Relaxed);
-            let figures = server::scrape(&client, &url).await;
-            let rss = server::memory(pid).map_or(0.0, |(rss, _)| rss);
-            println!(
-                "{:>5.0} s | load {} | generator: in progress {}, submitted {submitted}, saves {saves} | server RSS {rss:.0} MB | {}",
-                wall.elapsed().as_secs_f64(),
-                load_average(),
-                started - submitted,
-                figures.map_or("no metrics".to_string(), |f| f.show())
-            );
-        }
-        if counts.done.load(Ordering::SeqCst) == examinees {
-            return quiet;
-        }
     }
 }

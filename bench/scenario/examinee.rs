@@ -92,14 +92,7 @@ impl Examinee {
         let window = self.run.sitting.start_window.as_secs_f64();
         let press = start_at + Duration::from_secs_f64(rand::rng().random_range(0.0..=window));
         sleep_until(press.into()).await;
-        let started = self
-            .post_form(
-                Request::Start,
-                &format!("{base}/exams/{}/attempts", super::EXAM),
-                &[("csrf_token", csrf.as_str()), ("mode", "exam"), ("extra_time", "none")],
-            )
-            .await?;
-        let attempt = attempt_id(started.location.as_deref()?)?;
+        let attempt = self.start(&csrf).await?;
         self.record.attempt = Some(attempt);
         self.run.counts.started.fetch_add(1, Ordering::Relaxed);
 
@@ -141,6 +134,20 @@ impl Examinee {
             // examinee sees; they press the button again a moment later.
             if self.post_form(Request::Login, &format!("{base}/login"), &form).await.is_some() {
                 return Some(());
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        None
+    }
+
+    /// Presses Start; after an error page (503: the server's pool was
+    /// busy, nothing was started) the examinee presses it again.
+    async fn start(&mut self, csrf: &str) -> Option<Uuid> {
+        let url = format!("{}/exams/{}/attempts", self.run.base, super::EXAM);
+        for _ in 0..TRIES {
+            let form = [("csrf_token", csrf), ("mode", "exam"), ("extra_time", "none")];
+            if let Some(started) = self.post_form(Request::Start, &url, &form).await {
+                return attempt_id(started.location.as_deref()?);
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
