@@ -152,20 +152,26 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
         let request = Request { count: plan.count, domains: &weighted, unscored: plan.unscored, seed: seed as u64 };
         (candidates.iter().collect(), draw::draw(&draw_candidates, &request))
     };
-    let items: Vec<NewItem> = drawn
+    let drawn_versions: Vec<Uuid> = drawn.iter().map(|d| pool[d.candidate].version_id).collect();
+    let versions = app.versions.get_many(&app.db, &drawn_versions).await?;
+    let items = drawn
         .iter()
         .enumerate()
         .map(|(i, d)| {
             let c = pool[d.candidate];
             let item_seed = (seed as u64).wrapping_add((i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            NewItem {
+            let version = versions.get(&c.version_id).ok_or_else(|| {
+                crate::app::Error::Internal(anyhow::anyhow!("question version {} missing", c.version_id))
+            })?;
+            let shuffled_len = version.content.question.body.shuffled_len();
+            Ok(NewItem {
                 version_id: c.version_id,
                 domain: c.domain.clone(),
                 scored: d.scored,
-                option_order: draw::shuffled_order(c.shuffled_len, item_seed).into_iter().map(|o| o as i32).collect(),
-            }
+                option_order: draw::shuffled_order(shuffled_len, item_seed).into_iter().map(|o| o as i32).collect(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<NewItem>>>()?;
     let now = app.clock.now();
     let extra_time = if req.mode == Mode::Exam { req.extra_time } else { ExtraTime::None };
     let minutes = if req.mode == Mode::Exam {
