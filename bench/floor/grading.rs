@@ -9,7 +9,6 @@ use mockexam::app::exams;
 use mockexam::exam::display::DisplayResponse;
 use mockexam::exam::kind::Kind;
 use mockexam::exam::{ExtraTime, FinishReason, Mode};
-use mockexam::store;
 
 /// What grading took, in the order graded.
 #[derive(Default)]
@@ -76,8 +75,7 @@ pub async fn time_grading(app: &App, mocks: usize) -> anyhow::Result<Timings> {
             timings.grade.push(start.elapsed());
             anyhow::ensure!(score.is_some(), "the mock of {items} items was not graded");
         } else {
-            let score =
-                store::attempts::finish(&app.db, attempt, Some(user), FinishReason::Submitted, app.clock.now()).await?;
+            let score = attempts::score(app, attempt, Some(user), FinishReason::Submitted).await?;
             timings.scoring.push(start.elapsed());
             anyhow::ensure!(score.is_some(), "the mock of {items} items was not scored");
             let start = Instant::now();

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::sessions::{Limits, hash_token};
 use crate::exam::credit;
 use crate::exam::scoring::{self, Score};
-use crate::exam::{Blueprint, ExtraTime, FinishReason, Mode, Response, VersionContent};
+use crate::exam::{Blueprint, Body, ExtraTime, FinishReason, Mode, Response};
 use crate::progress::Confidence;
 
 /// What the learner asked for when starting.
@@ -361,12 +361,13 @@ pub async fn save(db: impl PgExecutor<'_>, s: &Save<'_>) -> sqlx::Result<SaveOut
 /// a double submit, two tabs or the sweep racing a learner grade it exactly
 /// once. Returns the score (the stored one if already graded), or None if
 /// the attempt is not this user's.
-pub async fn finish(
+pub async fn finish<'b>(
     db: &PgPool,
     attempt: Uuid,
     user: Option<Uuid>,
     reason: FinishReason,
     now: OffsetDateTime,
+    body_of: impl Fn(Uuid) -> Option<&'b Body>,
 ) -> sqlx::Result<Option<Finished>> {
     let mut tx = db.begin().await?;
     let Some(row) = sqlx::query!(
@@ -384,23 +385,29 @@ pub async fn finish(
         return Ok(Some(Finished { score: score.0, graded_now: false }));
     }
     let items = sqlx::query!(
-        r#"SELECT i.position, i.domain, i.scored, i.response AS "response: Json<Response>",
-                  v.content AS "content: Json<VersionContent>"
-           FROM items i JOIN question_versions v ON v.id = i.version_id
-           WHERE i.attempt_id = $1 ORDER BY i.position"#,
+        r#"SELECT i.position, i.domain, i.scored, i.response AS "response: Json<Response>", i.version_id
+           FROM items i WHERE i.attempt_id = $1 ORDER BY i.position"#,
         attempt
     )
     .fetch_all(&mut *tx)
     .await?;
+    let bodies = items
+        .iter()
+        .map(|i| {
+            body_of(i.version_id)
+                .ok_or_else(|| sqlx::Error::Decode(format!("question version {} not given", i.version_id).into()))
+        })
+        .collect::<sqlx::Result<Vec<&Body>>>()?;
     // The attempt's own blueprint decides the credit rule: the exam's may
     // have changed since it started. An item is `correct` only when fully
     // right; a partial credit lives in the score alone.
     let rule = row.blueprint.0.credit;
     let correct: Vec<bool> =
-        items.iter().map(|i| i.content.0.question.body.is_correct(i.response.as_ref().map(|r| &r.0))).collect();
+        items.iter().zip(&bodies).map(|(i, body)| body.is_correct(i.response.as_ref().map(|r| &r.0))).collect();
     let earned: Vec<credit::Credit> = items
         .iter()
-        .map(|i| credit::credit(rule, &i.content.0.question.body, i.response.as_ref().map(|r| &r.0)))
+        .zip(&bodies)
+        .map(|(i, body)| credit::credit(rule, body, i.response.as_ref().map(|r| &r.0)))
         .collect();
     let score = scoring::score_credits(
         &row.blueprint.0,
@@ -467,6 +474,12 @@ pub async fn in_progress(db: impl PgExecutor<'_>, now: OffsetDateTime) -> sqlx::
     )
     .fetch_one(db)
     .await
+}
+
+/// The question versions an attempt's items show: what grading needs
+/// beside the responses. They never change once drawn.
+pub async fn versions_of(db: impl PgExecutor<'_>, attempt: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!("SELECT version_id FROM items WHERE attempt_id = $1", attempt).fetch_all(db).await
 }
 
 /// Attempts past their deadline and grace that nobody has graded yet.

@@ -7,7 +7,7 @@ use super::open;
 use crate::app::{App, Result};
 use crate::exam::FinishReason;
 use crate::exam::scoring::Score;
-use crate::store::attempts;
+use crate::store::attempts::{self, Finished};
 
 /// How a submit ended; each leads to the same result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,13 +42,24 @@ pub async fn submit(app: &App, user: Uuid, id: Uuid) -> Result<SubmitOutcome> {
 /// kept in one place. `user`, when given, must own the attempt. The score,
 /// or None when there is no such attempt.
 pub async fn grade(app: &App, id: Uuid, user: Option<Uuid>, reason: FinishReason) -> Result<Option<Score>> {
-    let finished = attempts::finish(&app.db, id, user, reason, app.clock.now()).await?;
-    let Some(finished) = finished else { return Ok(None) };
+    let Some(finished) = score(app, id, user, reason).await? else { return Ok(None) };
     if finished.graded_now {
         app.metrics.graded(reason);
     }
     refresh_standing(app, id).await;
     Ok(Some(finished.score))
+}
+
+/// Grading's first part: the attempt scored, its items' credit written and
+/// the attempt marked finished, in one transaction (the stored score if it
+/// was already graded). None if the attempt is not `user`'s.
+pub async fn score(app: &App, id: Uuid, user: Option<Uuid>, reason: FinishReason) -> Result<Option<Finished>> {
+    // The questions from the version cache: decoding the 65 versions' whole
+    // content in the transaction was most of a grade's time.
+    let ids = attempts::versions_of(&app.db, id).await?;
+    let versions = app.versions.get_many(&app.db, &ids).await?;
+    let body_of = |v: Uuid| versions.get(&v).map(|v| &v.content.question.body);
+    Ok(attempts::finish(&app.db, id, user, reason, app.clock.now(), body_of).await?)
 }
 
 /// Brings the learner's standing (the class dashboard's row) up to date

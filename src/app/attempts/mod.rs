@@ -10,7 +10,7 @@ mod read;
 mod save;
 mod start;
 
-pub use finish::{SubmitOutcome, grade, grade_expired, submit};
+pub use finish::{SubmitOutcome, grade, grade_expired, score, submit};
 pub use read::{
     AttemptResult, ItemPage, ItemPageOutcome, ResultOutcome, item_page, open, open_item, result, version_of,
 };

@@ -180,8 +180,11 @@ async fn an_item_is_announced_sensibly_in_the_accessibility_tree() {
     assert!(texts.len() >= 2, "options: {texts:?}");
     assert_eq!(radios.len(), texts.len(), "one radio per option: {radios:?}");
     for (radio, text) in radios.iter().zip(&texts) {
-        let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert_eq!(squash(radio), squash(text), "an option is announced by its text");
+        // Spacing aside: Chrome names a line-break opportunity in code
+        // (`instance_<wbr>count`) with a space that innerText leaves out,
+        // which failed this test whenever the draw put such an option here.
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squash(radio), squash(text), "an option is announced by its text: {radio:?}");
     }
 
     // The palette: 65 cells, each with its number and its state.
