@@ -51,8 +51,14 @@ struct Settings {
     mocks: usize,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // As the server's own main does: the allocator's settings are part of
+    // what the item page costs.
+    mockexam::tune_allocator();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(sitting())
+}
+
+async fn sitting() -> anyhow::Result<()> {
     let connections = std::env::var("CONNECTIONS").unwrap_or_else(|_| "64,256".into());
     let settings = Settings {
         rounds: data::setting("ROUNDS", 3).max(1) as usize,

@@ -138,7 +138,7 @@ enum ContentCommand {
 }
 
 fn main() -> ExitCode {
-    return_large_blocks_to_the_system();
+    mockexam::tune_allocator();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Content { command: ContentCommand::Check { paths, exam_dir, mapping } }) => {
@@ -183,26 +183,6 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Each password check allocates and frees 19 MiB. glibc's malloc raises
-/// its mmap threshold to the largest block freed, after which such blocks
-/// come from per-thread arenas and are kept there: a login flood left the
-/// server at 880 MB. A fixed threshold keeps every block of 4 MiB or more
-/// mapped on its own, and handed back to the system when freed.
-///
-/// Smaller blocks stay in the arenas, up to 16 MiB free at an arena's top:
-/// with glibc's 128 KiB default, the brotli tables each compressed page
-/// needs were handed back and faulted in again on every response, which
-/// halved the item page's throughput (`perf`, BENCHMARKS.md).
-fn return_large_blocks_to_the_system() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; called before any
-    // thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
     }
 }
 
