@@ -9,22 +9,23 @@
 //! refuses a backup made by a newer mockexam than this one.
 
 pub mod archive;
+mod file;
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
 
 use anyhow::{Context, bail};
-use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
 use crate::config::Config;
 use crate::db::{self, Cluster, EMBEDDED_DATABASE, quote_ident};
 use archive::Contents;
+use file::{sha256_of, write_atomically};
 
 /// The PostgreSQL a command works on: the embedded cluster or the server
 /// `DATABASE_URL` names, and the database there.
@@ -131,48 +132,10 @@ pub async fn backup(config: &Config, out: Option<&Path>) -> anyhow::Result<Writt
     Ok(Written { sha256: sha256_of(&path)?, path, bytes })
 }
 
-/// Writes `path` through `write`, into a temporary file beside it that is
-/// synced and then renamed; on any failure the temporary file is removed.
-fn write_atomically(path: &Path, write: impl FnOnce(&File) -> anyhow::Result<()>) -> anyhow::Result<u64> {
-    let name = path.file_name().with_context(|| format!("{} names no file", path.display()))?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let temporary = dir.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
-    let file = File::create(&temporary).with_context(|| format!("cannot create {}", temporary.display()))?;
-    let result = write(&file)
-        .and_then(|()| file.sync_all().context("cannot write the backup to disk"))
-        .and_then(|()| Ok(file.metadata()?.len()))
-        .and_then(|bytes| {
-            std::fs::rename(&temporary, path).with_context(|| format!("cannot rename to {}", path.display()))?;
-            // The rename itself reaches the disk with its folder.
-            File::open(&dir).and_then(|d| d.sync_all()).context("cannot sync the backup's folder")?;
-            Ok(bytes)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result.with_context(|| format!("no backup written to {} (the partial file is removed)", path.display()))
-}
-
-fn sha256_of(path: &Path) -> anyhow::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(hex::encode(hasher.finalize()));
-        }
-        hasher.update(&buffer[..n]);
-    }
-}
-
 /// Reads the whole file through `pg_restore`: its table of contents, then
 /// all its data. Any failure means the file is damaged.
 fn read_archive(server: &Server, file: &Path) -> anyhow::Result<Contents> {
-    let damaged = || format!("{} is damaged or not a mockexam backup", file.display());
+    let damaged = || format!("{} is damaged (or not a mockexam backup); nothing was changed", file.display());
     let mut list = server.tool("pg_restore", Some(file))?;
     list.arg("--list");
     run(list, "pg_restore --list").with_context(damaged)?;
@@ -200,7 +163,7 @@ fn check_schema(contents: &Contents, file: &Path) -> anyhow::Result<i64> {
         None => bail!("{} holds no _sqlx_migrations table: it is not a mockexam backup", file.display()),
         Some(version) if version > known => bail!(
             "{} was made with a newer mockexam: its schema is at version {version}, and this mockexam knows \
-             versions up to {known}. Restore it with a newer mockexam",
+             versions up to {known}. Restore it with a newer mockexam; nothing was changed",
             file.display()
         ),
         Some(version) => Ok(version),
@@ -229,8 +192,9 @@ async fn prove(server: &Server, file: &Path) -> anyhow::Result<(BTreeMap<String,
         restore
             .args(["--exit-on-error", "--no-owner", "--no-privileges", "--dbname"])
             .arg(archive::with_database(&server.url, &scratch));
-        run(restore, "pg_restore")
-            .with_context(|| format!("{} is damaged: it does not restore into a scratch database", file.display()))?;
+        run(restore, "pg_restore").with_context(|| {
+            format!("{} is damaged: it does not restore into a scratch database; nothing was changed", file.display())
+        })?;
         let mut copy = PgConnection::connect_with(&admin.clone().database(&scratch)).await?;
         let before = row_counts(&mut copy).await?;
         db::MIGRATOR.run(&mut copy).await.context("the migrations fail on the restored copy")?;
@@ -309,7 +273,12 @@ async fn restore_into(server: &Server, file: &Path, force: bool) -> anyhow::Resu
     let database = server.database();
     let mut conn = PgConnection::connect_with(&server.options).await?;
     let counts = row_counts(&mut conn).await?;
-    let holding: Vec<String> = counts.iter().filter(|(_, n)| **n > 0).map(|(t, n)| format!("{t}: {n}")).collect();
+    // The migrations table alone is not data: a migrated empty database.
+    let holding: Vec<String> = counts
+        .iter()
+        .filter(|(t, n)| **n > 0 && t.as_str() != "_sqlx_migrations")
+        .map(|(t, n)| format!("{t}: {n} rows"))
+        .collect();
     if !holding.is_empty() && !force {
         bail!(
             "the database {database} holds data ({}); a restore replaces all of it: give --force to do so, \
@@ -341,59 +310,4 @@ async fn restore_into(server: &Server, file: &Path, force: bool) -> anyhow::Resu
         file.display(),
         latest_migration()
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scratch_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("mockexam-backup-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    #[test]
-    fn a_written_file_appears_whole_under_its_name() {
-        let dir = scratch_dir("whole");
-        let path = dir.join("b.dump");
-        let bytes = write_atomically(&path, |mut file| {
-            use std::io::Write;
-            Ok(file.write_all(b"backup")?)
-        })
-        .unwrap();
-        assert_eq!(bytes, 6);
-        assert_eq!(std::fs::read(&path).unwrap(), b"backup");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file is left");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_failed_write_leaves_no_file_and_says_why() {
-        let dir = scratch_dir("failed");
-        let path = dir.join("b.dump");
-        let error = write_atomically(&path, |mut file| {
-            use std::io::Write;
-            file.write_all(b"half")?;
-            bail!("No space left on device")
-        })
-        .unwrap_err();
-        let message = format!("{error:#}");
-        assert!(
-            message.contains("No space left on device") && message.contains("partial file is removed"),
-            "{message}"
-        );
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing is left behind");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn the_checksum_is_sha256() {
-        let dir = scratch_dir("sum");
-        let path = dir.join("f");
-        std::fs::write(&path, b"abc").unwrap();
-        assert_eq!(sha256_of(&path).unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 }
