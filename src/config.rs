@@ -35,6 +35,8 @@ pub struct Config {
     pub request_timeout: Duration,
     pub header_timeout: Duration,
     pub db_pool_size: u32,
+    /// Backups the server takes itself; None (the default) takes none.
+    pub scheduled_backups: Option<crate::backup::schedule::Schedule>,
 }
 
 /// The variables the server reads, as declared: name, default, help.
@@ -100,6 +102,15 @@ struct Settings {
     /// database connections per instance
     #[arg(long, env = "MOCKEXAM_DB_POOL_SIZE", default_value = "16", value_parser = at_least_one)]
     db_pool_size: u32,
+    /// folder the server writes scheduled backups to; unset takes none
+    #[arg(long, env = "MOCKEXAM_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// minutes between scheduled backups
+    #[arg(long, env = "MOCKEXAM_BACKUP_EVERY", default_value = "1440", value_parser = at_least_one)]
+    backup_every: u32,
+    /// scheduled backups kept; older ones are removed
+    #[arg(long, env = "MOCKEXAM_BACKUP_KEEP", default_value = "7", value_parser = at_least_one)]
+    backup_keep: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,6 +178,11 @@ impl Config {
             request_timeout: Duration::from_secs(s.request_timeout_seconds),
             header_timeout: Duration::from_secs(s.header_timeout_seconds.into()),
             db_pool_size: s.db_pool_size,
+            scheduled_backups: s.backup_dir.map(|dir| crate::backup::schedule::Schedule {
+                dir,
+                every: minutes(s.backup_every.into()),
+                keep: s.backup_keep as usize,
+            }),
         })
     }
 }
@@ -244,6 +260,7 @@ mod tests {
         assert_eq!(c.save_grace, Duration::from_secs(30));
         assert_eq!(c.body_limit_bytes, 1024 * 1024);
         assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert!(c.scheduled_backups.is_none(), "no scheduled backups unless asked");
 
         let err = Config::from_lookup(only("MOCKEXAM_SAVE_GRACE_SECONDS", "soon")).unwrap_err();
         assert_eq!(err.to_string(), "MOCKEXAM_SAVE_GRACE_SECONDS=soon: invalid digit found in string");
@@ -265,6 +282,8 @@ mod tests {
             ("MOCKEXAM_SESSION_MAX_DAYS", "2"),
             ("MOCKEXAM_BODY_LIMIT_KB", "64"),
             ("MOCKEXAM_DATA_DIR", "  "),
+            ("MOCKEXAM_BACKUP_DIR", "/srv/backups"),
+            ("MOCKEXAM_BACKUP_EVERY", "60"),
         ];
         let c = Config::from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned())).unwrap();
         assert_eq!(c.addr.to_string(), "0.0.0.0:80");
@@ -273,6 +292,11 @@ mod tests {
         assert_eq!(c.session_absolute, Duration::from_secs(2 * 24 * 3600));
         assert_eq!(c.body_limit_bytes, 64 * 1024);
         assert_eq!(c.data_dir, PathBuf::from("data/postgres"));
+        let backups = c.scheduled_backups.expect("a backup folder turns them on");
+        assert_eq!(
+            (backups.dir, backups.every, backups.keep),
+            (PathBuf::from("/srv/backups"), Duration::from_secs(3600), 7)
+        );
     }
 
     #[test]

@@ -262,6 +262,9 @@ async fn serve() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (set MOCKEXAM_ADDR to another address)", config.addr))?;
     mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
+    if let Some(schedule) = config.scheduled_backups.clone() {
+        tokio::spawn(mockexam::backup::schedule::run(schedule));
+    }
     let state = App::new(database.pool.clone(), Arc::new(config), Default::default());
     tokio::spawn(sweep(state.clone()));
     tracing::info!("listening on http://{}", listener.local_addr()?);

@@ -10,6 +10,7 @@
 
 pub mod archive;
 mod file;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::fs::File;
