@@ -37,6 +37,8 @@ pub struct Config {
     pub db_pool_size: u32,
     /// Where `/metrics` is served; `None`: nowhere.
     pub metrics_addr: Option<SocketAddr>,
+    /// Backups the server takes itself; None (the default) takes none.
+    pub scheduled_backups: Option<crate::backup::schedule::Schedule>,
 }
 
 /// The variables the server reads, as declared: name, default, help.
@@ -107,6 +109,15 @@ struct Settings {
     /// Keep it off the public network: it tells how busy the server is.
     #[arg(long, env = "MOCKEXAM_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// folder the server writes scheduled backups to; unset takes none
+    #[arg(long, env = "MOCKEXAM_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// minutes between scheduled backups
+    #[arg(long, env = "MOCKEXAM_BACKUP_EVERY", default_value = "1440", value_parser = at_least_one)]
+    backup_every: u32,
+    /// scheduled backups kept; older ones are removed
+    #[arg(long, env = "MOCKEXAM_BACKUP_KEEP", default_value = "7", value_parser = at_least_one)]
+    backup_keep: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +186,11 @@ impl Config {
             header_timeout: Duration::from_secs(s.header_timeout_seconds.into()),
             db_pool_size: s.db_pool_size,
             metrics_addr: s.metrics_addr,
+            scheduled_backups: s.backup_dir.map(|dir| crate::backup::schedule::Schedule {
+                dir,
+                every: minutes(s.backup_every.into()),
+                keep: s.backup_keep as usize,
+            }),
         })
     }
 }
@@ -253,6 +269,7 @@ mod tests {
         assert_eq!(c.body_limit_bytes, 1024 * 1024);
         assert_eq!(c.request_timeout, Duration::from_secs(30));
         assert_eq!(c.metrics_addr, None, "no metrics listener unless asked");
+        assert!(c.scheduled_backups.is_none(), "no scheduled backups unless asked");
 
         let err = Config::from_lookup(only("MOCKEXAM_SAVE_GRACE_SECONDS", "soon")).unwrap_err();
         assert_eq!(err.to_string(), "MOCKEXAM_SAVE_GRACE_SECONDS=soon: invalid digit found in string");
@@ -275,6 +292,8 @@ mod tests {
             ("MOCKEXAM_BODY_LIMIT_KB", "64"),
             ("MOCKEXAM_DATA_DIR", "  "),
             ("MOCKEXAM_METRICS_ADDR", "127.0.0.1:9100"),
+            ("MOCKEXAM_BACKUP_DIR", "/srv/backups"),
+            ("MOCKEXAM_BACKUP_EVERY", "60"),
         ];
         let c = Config::from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned())).unwrap();
         assert_eq!(c.addr.to_string(), "0.0.0.0:80");
@@ -284,6 +303,11 @@ mod tests {
         assert_eq!(c.body_limit_bytes, 64 * 1024);
         assert_eq!(c.data_dir, PathBuf::from("data/postgres"));
         assert_eq!(c.metrics_addr.map(|a| a.to_string()).as_deref(), Some("127.0.0.1:9100"));
+        let backups = c.scheduled_backups.expect("a backup folder turns them on");
+        assert_eq!(
+            (backups.dir, backups.every, backups.keep),
+            (PathBuf::from("/srv/backups"), Duration::from_secs(3600), 7)
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod account;
 pub mod analysis;
 pub mod app;
 pub mod assignments;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;

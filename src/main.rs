@@ -52,6 +52,24 @@ enum Command {
         #[arg(long)]
         set: Option<String>,
     },
+    /// Back up the whole database into one file while the server runs; or,
+    /// with --verify, check a backup by restoring it into a scratch database.
+    Backup {
+        /// Where to write; mockexam-YYYYMMDD-HHMMSS.dump (UTC) here when not given.
+        #[arg(long, conflicts_with = "verify")]
+        out: Option<PathBuf>,
+        /// Check this backup file instead of writing one.
+        #[arg(long, value_name = "FILE")]
+        verify: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty database (or a new embedded one),
+    /// then bring its schema up to date.
+    Restore {
+        file: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -172,6 +190,14 @@ fn main() -> ExitCode {
         Some(Command::Export { exam, format, out, set }) => {
             runtime().and_then(|rt| rt.block_on(commands::export(&exam, &format, out.as_deref(), set.as_deref())))
         }
+        Some(Command::Backup { out, verify }) => runtime().and_then(|rt| rt.block_on(backup(out, verify))),
+        Some(Command::Restore { file, force }) => runtime().and_then(|rt| {
+            rt.block_on(async {
+                let report = mockexam::backup::restore(&Config::from_env()?, &file, force).await?;
+                print!("{report}");
+                Ok(())
+            })
+        }),
         Some(Command::User { command: UserCommand::Create { email, role, name } }) => init_tracing()
             .and_then(|()| runtime())
             .and_then(|rt| rt.block_on(create_user(&email, &role, name.as_deref()))),
@@ -216,6 +242,9 @@ async fn serve() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (set MOCKEXAM_ADDR to another address)", config.addr))?;
     mockexam::load_content(&database.pool, &config.content_dir, time::OffsetDateTime::now_utc()).await?;
+    if let Some(schedule) = config.scheduled_backups.clone() {
+        tokio::spawn(mockexam::backup::schedule::run(schedule));
+    }
     let state = App::new(database.pool.clone(), Arc::new(config), Default::default());
     tokio::spawn(sweep(state.clone()));
     // The metrics listener lives as long as the process: a scrape cut at
@@ -298,5 +327,18 @@ async fn create_user(email: &str, role: &str, name: Option<&str>) -> anyhow::Res
         .with_context(|| format!("cannot create {}", email.as_str()))?
         .with_context(|| format!("cannot create {}: an account with this email already exists", email.as_str()))?;
     println!("created {} ({}) as {}", user.email, user.display_name, user.role.as_str());
+    Ok(())
+}
+
+async fn backup(out: Option<PathBuf>, verify: Option<PathBuf>) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    if let Some(file) = verify {
+        print!("{}", mockexam::backup::verify(&config, &file).await?);
+        return Ok(());
+    }
+    let written = mockexam::backup::backup(&config, out.as_deref()).await?;
+    println!("{}", written.path.display());
+    println!("size    {} bytes", written.bytes);
+    println!("sha256  {}", written.sha256);
     Ok(())
 }

@@ -118,6 +118,13 @@ impl Cluster {
         format!("postgres://{SUPERUSER}@localhost/{database}?host={}", self.data_dir.display())
     }
 
+    /// A command for one of the server's client tools (`pg_dump`,
+    /// `pg_restore`), run as the cluster's owner: as root, only it may
+    /// enter the folder that holds the socket.
+    pub fn tool(&self, program: &str) -> Command {
+        self.command(program)
+    }
+
     fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new(self.bin_dir.join(program));
         cmd.current_dir("/").env("LC_ALL", "C").env_remove("PGDATA");

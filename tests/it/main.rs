@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod api;
 mod assignments;
+mod backup;
 mod bank;
 mod blueprints;
 mod browser;
