@@ -32,4 +32,5 @@ mod progress;
 mod questions;
 mod report_inbox;
 mod resilience;
+mod upgrade;
 mod web_basics;
