@@ -267,3 +267,35 @@ fn csrf_field(page: &str) -> String {
     let from = page.find(marker).expect("a CSRF field") + marker.len();
     page[from..].split('"').next().unwrap_or_default().to_string()
 }
+
+/// What a bare page shows of a question version's content: its stem and
+/// the texts of its options (or steps, or answers), as the baseline and
+/// floor servers render it.
+pub fn stem_and_options(content: &serde_json::Value) -> (String, Vec<String>) {
+    let question = &content["question"];
+    let texts = |list: &serde_json::Value, field: &str| -> Vec<String> {
+        list.as_array()
+            .map(|l| l.iter().filter_map(|o| o[field].as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    };
+    let body = &question["body"];
+    let options = [texts(&body["options"], "text"), texts(&body["steps"], "text"), texts(&body["pairs"], "answer")]
+        .into_iter()
+        .find(|o| !o.is_empty())
+        .unwrap_or_default();
+    (question["stem"].as_str().unwrap_or_default().to_string(), options)
+}
+
+/// A full mock in exam mode, as a learner starts one from the exam's page.
+pub fn full_mock() -> mockexam::app::attempts::StartRequest {
+    mockexam::app::attempts::StartRequest {
+        mode: mockexam::exam::Mode::Exam,
+        count: None,
+        domains: vec![],
+        tag: None,
+        timed: true,
+        real_conditions: false,
+        confidence: false,
+        extra_time: mockexam::exam::ExtraTime::None,
+    }
+}

@@ -230,18 +230,8 @@ mod baseline {
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
         .ok_or(StatusCode::NOT_FOUND)?;
-        let question = &content["question"];
-        let texts = |list: &serde_json::Value, field: &str| -> Vec<String> {
-            list.as_array()
-                .map(|l| l.iter().filter_map(|o| o[field].as_str().map(String::from)).collect())
-                .unwrap_or_default()
-        };
-        let body = &question["body"];
-        let options = [texts(&body["options"], "text"), texts(&body["steps"], "text"), texts(&body["pairs"], "answer")]
-            .into_iter()
-            .find(|o| !o.is_empty())
-            .unwrap_or_default();
-        let page = ItemPage { position: n, stem: question["stem"].as_str().unwrap_or_default().to_string(), options };
+        let (stem, options) = crate::data::stem_and_options(&content);
+        let page = ItemPage { position: n, stem, options };
         Ok(Html(page.render().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?).into_response())
     }
 

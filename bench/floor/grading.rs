@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use mockexam::app::App;
-use mockexam::app::attempts::{self, SaveOutcome, SaveRequest, StartOutcome, StartRequest};
+use mockexam::app::attempts::{self, SaveOutcome, SaveRequest, StartOutcome};
 use mockexam::app::exams;
+use mockexam::exam::FinishReason;
 use mockexam::exam::display::DisplayResponse;
 use mockexam::exam::kind::Kind;
-use mockexam::exam::{ExtraTime, FinishReason, Mode};
 
 /// What grading took, in the order graded.
 #[derive(Default)]
@@ -31,16 +31,7 @@ pub struct Timings {
 pub async fn time_grading(app: &App, mocks: usize) -> anyhow::Result<Timings> {
     let (user, _) = crate::data::register(app, "grader@example.org").await?;
     let exam = exams::by_slug(app, "mla-c01").await?;
-    let request = StartRequest {
-        mode: Mode::Exam,
-        count: None,
-        domains: vec![],
-        tag: None,
-        timed: true,
-        real_conditions: false,
-        confidence: false,
-        extra_time: ExtraTime::None,
-    };
+    let request = crate::data::full_mock();
     let mut started = Vec::new();
     for _ in 0..mocks {
         let StartOutcome::Started(attempt) = attempts::start(app, user, &exam, &request).await? else {
