@@ -231,3 +231,66 @@ async fn a_backup_of_a_newer_schema_is_refused_naming_both_versions() {
         .expect("counted");
     assert_eq!(tables, 0, "the target is untouched");
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_a_learner_saves_holds_each_item_as_one_acknowledged_save_left_it() {
+    let app = TestApp::spawn().await;
+    app.log_in_as_learner().await;
+    let attempt = app.start(&[("mode", "exam")]).await;
+    let mut keys = Vec::new();
+    for n in 1..=10 {
+        keys.push(key_of(&app.db, attempt, n).await);
+    }
+    let folder = Folder::new();
+    let backing_up = std::sync::atomic::AtomicBool::new(true);
+
+    // Round r saves every item with seq r: answered on even rounds, flagged
+    // on every third; a backup that caught half a save would show an item
+    // whose seq and state come from different rounds.
+    let save_round = async |round: i64| {
+        for (n, key) in (1..).zip(&keys) {
+            let response = if round % 2 == 0 { json!(key) } else { json!({}) };
+            let body = json!({ "seq": round, "response": response, "flagged": round % 3 == 0 });
+            let saved = app.save_json(attempt, n, body).await;
+            assert_eq!(saved.status(), StatusCode::OK, "round {round}, item {n} is saved");
+        }
+    };
+    // The first round is acknowledged before the backup starts: it must be in it.
+    save_round(1).await;
+    let saving = async {
+        let mut round = 2;
+        while backing_up.load(std::sync::atomic::Ordering::Relaxed) || round < 4 {
+            save_round(round).await;
+            round += 1;
+        }
+        round - 1
+    };
+    let backing = async {
+        let file = backup_of(&app, &folder).await;
+        backing_up.store(false, std::sync::atomic::Ordering::Relaxed);
+        file
+    };
+    let (rounds, file) = tokio::join!(saving, backing);
+    assert!(rounds >= 3, "saves went on during the backup: {rounds} rounds");
+
+    let target = EmptyDatabase::create(&app).await;
+    let restored = mockexam(&target.url(), &["restore", &file]).await;
+    assert!(restored.status.success(), "restore: {}", stderr(&restored));
+    let copy = TestApp::spawn_on(target.options()).await;
+    let items: Vec<(i32, i64, bool, bool)> = sqlx::query_as(
+        "SELECT position, seq, answered, flagged FROM items WHERE attempt_id = $1 AND position <= 10 ORDER BY position",
+    )
+    .bind(attempt)
+    .fetch_all(&copy.db)
+    .await
+    .expect("the items");
+    assert_eq!(items.len(), 10);
+    for (n, seq, answered, flagged) in items {
+        assert!((1..=rounds).contains(&seq), "item {n}: a save acknowledged before the backup is in it (seq {seq})");
+        assert_eq!(
+            (answered, flagged),
+            (seq % 2 == 0, seq % 3 == 0),
+            "item {n} holds all of save {seq}, no part of another"
+        );
+    }
+}
