@@ -9,9 +9,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::attempts::{Attempt, Item, Settings, attempt_from_row};
-use super::sessions::{Limits, hash_token, is_stale};
+use super::sessions::{Limits, display_of, hash_token, is_stale};
 use super::users::{User, user_from_row};
-use crate::account::{Display, TextSize};
+use crate::account::Display;
 use crate::exam::scoring::Score;
 use crate::exam::{Blueprint, FinishReason, Mode};
 
@@ -78,8 +78,7 @@ pub async fn read(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let user = user_from_row(row.account_id, row.email, row.display_name, &row.role);
-    let display =
-        Display { text_size: TextSize::parse(&row.text_size).unwrap_or_default(), high_contrast: row.high_contrast };
+    let display = display_of(&row.text_size, row.high_contrast);
     let session_stale = is_stale(row.last_seen_at, now);
     let attempt = match (row.id, row.user_id, row.mode, row.blueprint, row.settings, row.item_count, row.started_at) {
         (Some(id), Some(user_id), Some(mode), Some(blueprint), Some(settings), Some(item_count), Some(started_at)) => {

@@ -13,6 +13,12 @@ pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// How the account wants pages shown, from its columns.
+pub fn display_of(text_size: &str, high_contrast: bool) -> Display {
+    // The column's check constraint allows only the names `parse` reads.
+    Display { text_size: TextSize::parse(text_size).unwrap_or_default(), high_contrast }
+}
+
 /// Whether a session last seen at `last_seen` is worth a write to say it
 /// was seen `now`: not on every request, which would make each read write.
 pub fn is_stale(last_seen: OffsetDateTime, now: OffsetDateTime) -> bool {
@@ -57,9 +63,7 @@ pub async fn find(
     .await?;
     Ok(row.map(|r| {
         let stale = is_stale(r.last_seen_at, now);
-        // The column's check constraint allows only the names `parse` reads.
-        let display =
-            Display { text_size: TextSize::parse(&r.text_size).unwrap_or_default(), high_contrast: r.high_contrast };
+        let display = display_of(&r.text_size, r.high_contrast);
         (user_from_row(r.id, r.email, r.display_name, &r.role), display, stale)
     }))
 }
