@@ -203,16 +203,18 @@ pub struct Learner {
 }
 
 impl Learner {
-    pub async fn sign_up(server: SocketAddr) -> anyhow::Result<Learner> {
+    /// Registers learner `n` (its own address) and starts a full mock.
+    pub async fn sign_up(server: SocketAddr, n: usize) -> anyhow::Result<Learner> {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
         let base = format!("http://{server}");
         let page = client.get(format!("{base}/register")).send().await?;
         let mut cookies = cookie_pairs(page.headers());
         let csrf = csrf_field(&page.text().await?);
+        let email = format!("bench{n}@example.org");
         let form = [
             ("csrf_token", csrf.as_str()),
             ("display_name", "Bench"),
-            ("email", "bench@example.org"),
+            ("email", email.as_str()),
             ("password", "a long bench password"),
             ("password_confirm", "a long bench password"),
         ];

@@ -3,8 +3,10 @@
 //! and one render per page ("fortunes" shape), and one single-row upsert
 //! per save. Then the server time of grading whole 65-item mocks.
 //!
-//! One embedded PostgreSQL with the bundled bank; one learner with a
-//! 65-item mock exam, started over HTTP. mockexam runs as production does
+//! One embedded PostgreSQL with the bundled bank; 64 learners (`LEARNERS`),
+//! each with a 65-item mock exam started over HTTP, so that concurrent
+//! requests are different examinees' as on exam day (one learner would put
+//! every save on one attempt's row). mockexam runs as production does
 //! (settings and log filter from the environment, its pool size,
 //! `web::serve`; the log goes to target/tmp/floor-server.log); each
 //! server has its own runtime and thread. wrk (a separate process) loads
@@ -13,7 +15,7 @@
 //! the ratios mockexam ÷ floor.
 //!
 //!     cargo bench --bench floor                     # 3 rounds of 10 s, 64 and 256 connections
-//!     ROUNDS=5 SECONDS=5 CONNECTIONS=64 MOCKS=60 cargo bench --bench floor
+//!     ROUNDS=5 SECONDS=5 CONNECTIONS=64 MOCKS=60 LEARNERS=1 cargo bench --bench floor
 //!     MOCKEXAM_DB_POOL_SIZE=4 cargo bench --bench floor   # both servers' pools
 
 use std::path::Path;
@@ -26,7 +28,7 @@ use mockexam::config::{Config, Logging};
 use mockexam::db::{self, Cluster};
 use sqlx::PgPool;
 use uuid::Uuid;
-use wrk::{Measured, Target};
+use wrk::{Caller, Measured, Target};
 
 #[path = "data.rs"]
 mod data;
@@ -49,6 +51,8 @@ struct Settings {
     connections: Vec<u32>,
     /// Mocks graded in the grading part.
     mocks: usize,
+    /// Learners whose items the loads walk, one after another.
+    learners: usize,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -65,6 +69,7 @@ async fn sitting() -> anyhow::Result<()> {
         seconds: data::setting("SECONDS", 10).max(1) as u64,
         connections: connections.split(',').map(|c| c.trim().parse()).collect::<Result<_, _>>()?,
         mocks: data::setting("MOCKS", 40).max(2) as usize,
+        learners: data::setting("LEARNERS", 64).max(1) as usize,
     };
     data::with_cluster("floor-pg", |cluster| async move {
         let result = run(&cluster, &settings).await;
@@ -85,25 +90,30 @@ async fn run(cluster: &Cluster, settings: &Settings) -> anyhow::Result<()> {
     sqlx::query(servers::FLOOR_TABLE).execute(&pool).await?;
 
     let mockexam = servers::mockexam(options.clone(), config.clone())?;
-    let learner = data::Learner::sign_up(mockexam.addr).await?;
-    let floor = servers::floor(options, config.db_pool_size, item_versions(&pool, learner.attempt).await?)?;
-    let singles = learner.single_answer_positions(&pool).await?;
+    let mut learners = Vec::new();
+    for n in 0..settings.learners {
+        let learner = data::Learner::sign_up(mockexam.addr, n).await?;
+        let singles = learner.single_answer_positions(&pool).await?;
+        learners.push((learner, singles));
+    }
+    let floor = servers::floor(options, config.db_pool_size, item_versions(&pool, learners[0].0.attempt).await?)?;
 
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("floor-wrk");
     std::fs::create_dir_all(&dir)?;
-    let scripts = Scripts::write(&dir, &learner, &floor.url(), &mockexam.url())?;
-    check_pages(&learner, &floor.url(), &mockexam.url()).await?;
+    let scripts = Scripts::write(&dir, &learners, &floor.url(), &mockexam.url())?;
+    check_pages(&learners[0].0, &floor.url(), &mockexam.url()).await?;
 
     println!(
-        "\nwrk -t2 --latency, {} rounds of {} s per server and path, alternating; pools of {} connections; \
-         load average {}\n",
+        "\nwrk -t2 --latency, {} rounds of {} s per server and path, alternating; {} learners; pools of {} \
+         connections; load average {}\n",
         settings.rounds,
         settings.seconds,
+        settings.learners,
         config.db_pool_size,
         load_average()
     );
-    let rows = measure(&scripts, &floor.url(), &mockexam.url(), &singles, settings).await?;
-    check_pages(&learner, &floor.url(), &mockexam.url()).await?;
+    let rows = measure(&scripts, &floor.url(), &mockexam.url(), settings).await?;
+    check_pages(&learners[0].0, &floor.url(), &mockexam.url()).await?;
     mockexam.stop()?;
     floor.stop()?;
     print_table(&rows, settings);
@@ -124,52 +134,77 @@ async fn item_versions(pool: &PgPool, attempt: Uuid) -> anyhow::Result<Vec<Uuid>
         .await?)
 }
 
-/// The scripts of the five loads: the pages are fixed; the saves' script is
-/// written again before each run, with a `seq` above every earlier one.
+/// The scripts of the five loads: the pages are fixed; the saves' scripts
+/// are written again before each run, with a `seq` above every earlier one.
 struct Scripts {
     dir: std::path::PathBuf,
     floor_page: Target,
     item_page: Target,
     item_page_br: Target,
-    /// Headers the page's script sends with a save.
-    save_headers: Vec<(&'static str, String)>,
-    save_prefix: String,
+    /// Each learner's single-answer items, as mockexam's save takes them
+    /// and as the floor's upsert does (its rows keyed by learner too).
+    saves: Vec<(Caller, Vec<i32>)>,
+    floor_saves: Vec<(Caller, Vec<i32>)>,
 }
 
 impl Scripts {
-    fn write(dir: &Path, learner: &data::Learner, floor: &str, mockexam: &str) -> anyhow::Result<Scripts> {
-        let items = format!("/attempts/{}/items/", learner.attempt);
-        let cookie = learner.cookie.as_str();
+    fn write(
+        dir: &Path,
+        learners: &[(data::Learner, Vec<i32>)],
+        floor: &str,
+        mockexam: &str,
+    ) -> anyhow::Result<Scripts> {
+        let items = |learner: &data::Learner| format!("/attempts/{}/items/", learner.attempt);
+        let pages = |encoding: Option<&'static str>| -> Vec<Caller> {
+            learners
+                .iter()
+                .map(|(learner, _)| Caller {
+                    prefix: items(learner),
+                    headers: std::iter::once(("Cookie", learner.cookie.clone()))
+                        .chain(encoding.map(|e| ("Accept-Encoding", e.to_string())))
+                        .collect(),
+                })
+                .collect()
+        };
+        let floor_caller = Caller { prefix: "/items/".into(), headers: vec![] };
         Ok(Scripts {
             dir: dir.to_path_buf(),
             floor_page: Target {
                 name: "floor page",
                 url: floor.to_string(),
-                script: wrk::pages(dir, "floor-page.lua", "/items/", 65, &[])?,
+                script: wrk::pages(dir, "floor-page.lua", &[floor_caller], 65)?,
             },
             item_page: Target {
                 name: "mockexam item page",
                 url: mockexam.to_string(),
-                script: wrk::pages(dir, "item-page.lua", &items, 65, &[("Cookie", cookie)])?,
+                script: wrk::pages(dir, "item-page.lua", &pages(None), 65)?,
             },
             item_page_br: Target {
                 name: "mockexam item page, br",
                 url: mockexam.to_string(),
-                script: wrk::pages(
-                    dir,
-                    "item-page-br.lua",
-                    &items,
-                    65,
-                    &[("Cookie", cookie), ("Accept-Encoding", "br")],
-                )?,
+                script: wrk::pages(dir, "item-page-br.lua", &pages(Some("br")), 65)?,
             },
-            save_headers: vec![
-                ("Cookie", learner.cookie.clone()),
-                ("Origin", mockexam.to_string()),
-                ("Content-Type", "application/json".into()),
-                ("X-CSRF-Token", learner.csrf.clone()),
-            ],
-            save_prefix: items,
+            saves: learners
+                .iter()
+                .map(|(learner, singles)| {
+                    // The headers the page's script sends with a save.
+                    let headers = vec![
+                        ("Cookie", learner.cookie.clone()),
+                        ("Origin", mockexam.to_string()),
+                        ("Content-Type", "application/json".into()),
+                        ("X-CSRF-Token", learner.csrf.clone()),
+                    ];
+                    (Caller { prefix: items(learner), headers }, singles.clone())
+                })
+                .collect(),
+            floor_saves: learners
+                .iter()
+                .enumerate()
+                .map(|(n, (_, singles))| {
+                    let headers = vec![("Content-Type", "application/json".into())];
+                    (Caller { prefix: format!("/save/{n}/"), headers }, singles.clone())
+                })
+                .collect(),
         })
     }
 }
@@ -203,18 +238,11 @@ struct Row {
 }
 
 /// The wrk rounds. Within each round every load runs once, in turn.
-async fn measure(
-    scripts: &Scripts,
-    floor: &str,
-    mockexam: &str,
-    singles: &[i32],
-    settings: &Settings,
-) -> anyhow::Result<Vec<Row>> {
+async fn measure(scripts: &Scripts, floor: &str, mockexam: &str, settings: &Settings) -> anyhow::Result<Vec<Row>> {
     let mut next_seq = 1_000_000_000_i64;
-    let mut save_script = |name: &'static str, url: &str, prefix: &str| -> anyhow::Result<Target> {
-        let headers: Vec<(&str, &str)> = scripts.save_headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let mut save_script = |name: &'static str, url: &str, items: &[(Caller, Vec<i32>)]| -> anyhow::Result<Target> {
         let file = format!("{}.lua", name.replace([' ', ','], "-"));
-        let script = wrk::saves(&scripts.dir, &file, prefix, singles, next_seq, &headers)?;
+        let script = wrk::saves(&scripts.dir, &file, items, next_seq)?;
         // More than one run can send.
         next_seq += 1_000_000_000;
         Ok(Target { name, url: url.to_string(), script })
@@ -225,15 +253,15 @@ async fn measure(
     for target in [&scripts.floor_page, &scripts.item_page, &scripts.item_page_br] {
         wrk::run(target, first, warm).await?;
     }
-    wrk::run(&save_script("upsert floor", floor, "/save/")?, first, warm).await?;
-    wrk::run(&save_script("mockexam save", mockexam, &scripts.save_prefix)?, first, warm).await?;
+    wrk::run(&save_script("upsert floor", floor, &scripts.floor_saves)?, first, warm).await?;
+    wrk::run(&save_script("mockexam save", mockexam, &scripts.saves)?, first, warm).await?;
 
     let mut rows = Vec::new();
     for &connections in &settings.connections {
         let mut runs: [Vec<Measured>; 5] = Default::default();
         for round in 1..=settings.rounds {
-            let upsert = save_script("upsert floor", floor, "/save/")?;
-            let save = save_script("mockexam save", mockexam, &scripts.save_prefix)?;
+            let upsert = save_script("upsert floor", floor, &scripts.floor_saves)?;
+            let save = save_script("mockexam save", mockexam, &scripts.saves)?;
             let targets = [&scripts.floor_page, &scripts.item_page, &scripts.item_page_br, &upsert, &save];
             for (i, target) in targets.into_iter().enumerate() {
                 let m = wrk::run(target, connections, settings.seconds).await?;

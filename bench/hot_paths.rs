@@ -64,7 +64,7 @@ async fn run(cluster: &Cluster, rounds: u64, seconds: u64, clients: usize) -> an
 
     let ours = spawn(web::router(App::new(pool.clone(), Arc::new(Config::default()), Clock::default()))).await;
     let bare = spawn(baseline::router(pool.clone())).await;
-    let learner = Learner::sign_up(ours).await?;
+    let learner = Learner::sign_up(ours, 0).await?;
     let singles = learner.single_answer_positions(&pool).await?;
     let seq = Arc::new(AtomicI64::new(1));
 

@@ -93,14 +93,14 @@ pub fn mockexam(options: PgConnectOptions, config: Config) -> anyhow::Result<Ser
 ///
 /// - `GET /items/{n}`: the question version of the learner's item `n`, read
 ///   by primary key, its stem and options rendered into a small page.
-/// - `POST /save/{n}`: one single-row upsert of the JSON answer into
-///   `floor_saves`, committed synchronously (PostgreSQL's default).
+/// - `POST /save/{learner}/{n}`: one single-row upsert of the JSON answer
+///   into `floor_saves`, committed synchronously (PostgreSQL's default).
 pub fn floor(options: PgConnectOptions, pool_size: u32, versions: Vec<Uuid>) -> anyhow::Result<Server> {
     Server::start("floor", move |listener, stopped| async move {
         let pool = db::pool(options, pool_size).await?;
         let router = Router::new()
             .route("/items/{n}", get(item))
-            .route("/save/{n}", post(save))
+            .route("/save/{learner}/{n}", post(save))
             .with_state(Floor { pool: pool.clone(), versions: versions.into() });
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {
@@ -114,11 +114,13 @@ pub fn floor(options: PgConnectOptions, pool_size: u32, versions: Vec<Uuid>) -> 
 
 /// The floor's own table for the upsert.
 pub const FLOOR_TABLE: &str = "CREATE TABLE floor_saves (
-    position integer PRIMARY KEY,
+    learner  integer NOT NULL,
+    position integer NOT NULL,
     seq      bigint NOT NULL,
     response jsonb NOT NULL,
     flagged  boolean NOT NULL,
-    saved_at timestamptz NOT NULL
+    saved_at timestamptz NOT NULL,
+    PRIMARY KEY (learner, position)
 )";
 
 #[derive(Clone)]
@@ -165,15 +167,17 @@ struct SaveBody {
 
 async fn save(
     State(floor): State<Floor>,
-    Path(n): Path<i32>,
+    Path((learner, n)): Path<(i32, i32)>,
     axum::Json(body): axum::Json<SaveBody>,
 ) -> Result<Response, StatusCode> {
     let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO floor_saves (position, seq, response, flagged, saved_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (position) DO UPDATE
+        "INSERT INTO floor_saves (learner, position, seq, response, flagged, saved_at)
+         VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (learner, position) DO UPDATE
          SET seq = EXCLUDED.seq, response = EXCLUDED.response, flagged = EXCLUDED.flagged, saved_at = EXCLUDED.saved_at
          RETURNING seq",
     )
+    .bind(learner)
     .bind(n)
     .bind(body.seq)
     .bind(body.response)

@@ -101,52 +101,70 @@ fn headers(pairs: &[(&str, &str)]) -> String {
     format!("{{ {} }}", fields.join(", "))
 }
 
-/// A script that reads `{prefix}{n}` for n = 1..=items in turn, each
-/// connection's thread from the start, with the given headers.
-pub fn pages(
-    dir: &Path,
-    file: &str,
-    prefix: &str,
-    items: usize,
-    header_pairs: &[(&str, &str)],
-) -> anyhow::Result<PathBuf> {
+/// Who a script's requests are made as: a path prefix and its headers
+/// (a learner's items and cookie, or the floor's unsigned paths).
+pub struct Caller {
+    pub prefix: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Caller {
+    /// Lua for this caller's request to `{prefix}{suffix}`, where
+    /// `suffix` is more Lua.
+    fn lua(&self, suffix: &str) -> String {
+        let pairs: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        format!("{{ path = {:?} .. {suffix}, headers = {} }}", self.prefix, headers(&pairs))
+    }
+}
+
+/// A script that reads the items 1..=items of every caller, one caller
+/// after another (so that concurrent requests are different learners'
+/// as on exam day), each thread from the start.
+pub fn pages(dir: &Path, file: &str, callers: &[Caller], items: usize) -> anyhow::Result<PathBuf> {
+    let callers: Vec<String> = callers.iter().map(|c| c.lua("\"\"")).collect();
     let script = format!(
-        "-- Reads the items in turn.\n\
-         local headers = {headers}\n\
-         local n = 0\n\
+        "-- Reads every caller's items in turn, one caller after another.\n\
+         local callers = {{ {callers} }}\n\
+         local k = 0\n\
          request = function()\n  \
-           n = n % {items} + 1\n  \
-           return wrk.format(\"GET\", \"{prefix}\" .. n, headers)\n\
+           local caller = callers[k % #callers + 1]\n  \
+           local n = math.floor(k / #callers) % {items} + 1\n  \
+           k = k + 1\n  \
+           return wrk.format(\"GET\", caller.path .. n, caller.headers)\n\
          end\n",
-        headers = headers(header_pairs),
+        callers = callers.join(",\n  "),
     );
     write(dir, file, &script)
 }
 
-/// A script that saves the single-answer items at `{prefix}{position}` as
-/// the page's script does: a JSON body with a rising `seq`, the chosen
-/// option, the flag, the struck options and when the page was shown. Each
-/// wrk thread answers its own share of the items, so the `seq` of every
-/// item rises; two saves of one item can still cross on different
-/// connections, and the older one is refused as stale (409), which does
-/// the same work. `first_seq` must exceed every `seq` saved before.
+/// A script that saves single-answer items as the page's script does: a
+/// JSON body with a rising `seq`, the chosen option, the flag, the struck
+/// options and when the page was shown. `items` are each caller's
+/// single-answer positions; every (caller, position) is one item. Each wrk
+/// thread answers its own share of the items, in an order that moves from
+/// caller to caller, so the `seq` of every item rises; two saves of one item
+/// can still cross on different connections of a thread, and the older one
+/// is refused as stale (409), which does the same work. `first_seq` must
+/// exceed every `seq` saved before.
 ///
 /// It counts the answers by status and prints them (`statuses 200=… 409=…`)
 /// at the end: that costs wrk the same on every server it is run against.
-pub fn saves(
-    dir: &Path,
-    file: &str,
-    prefix: &str,
-    positions: &[i32],
-    first_seq: i64,
-    header_pairs: &[(&str, &str)],
-) -> anyhow::Result<PathBuf> {
-    let positions: Vec<String> = positions.iter().map(i32::to_string).collect();
+pub fn saves(dir: &Path, file: &str, items: &[(Caller, Vec<i32>)], first_seq: i64) -> anyhow::Result<PathBuf> {
+    let longest = items.iter().map(|(_, positions)| positions.len()).max().unwrap_or(0);
+    // Position by position across the callers: neighbouring requests are
+    // different learners'.
+    let mut all = Vec::new();
+    for i in 0..longest {
+        for (caller, positions) in items {
+            if let Some(position) = positions.get(i) {
+                all.push(caller.lua(&format!("\"{position}\"")));
+            }
+        }
+    }
     let shown_at = time::OffsetDateTime::now_utc().unix_timestamp();
     let script = format!(
-        r#"-- Saves the single-answer items, each wrk thread its own share.
-local positions = {{ {positions} }}
-local headers = {headers}
+        r#"-- Saves single-answer items, each wrk thread its own share.
+local items = {{ {all} }}
 local threads = {{}}
 local started = 0
 
@@ -162,8 +180,8 @@ local seq = {first_seq}
 statuses = {{}}
 
 function init(args)
-  for i, position in ipairs(positions) do
-    if (i - 1) % {THREADS} == id then table.insert(mine, position) end
+  for i, item in ipairs(items) do
+    if (i - 1) % {THREADS} == id then table.insert(mine, item) end
   end
 end
 
@@ -173,7 +191,7 @@ request = function()
   local body = string.format(
     '{{"seq":%d,"response":{{"choice":[%d]}},"flagged":%s,"struck":[],"shown_at":{shown_at}}}',
     seq, seq % 4, (seq % 7 == 0) and "true" or "false")
-  return wrk.format("POST", "{prefix}" .. mine[k], headers, body)
+  return wrk.format("POST", mine[k].path, mine[k].headers, body)
 end
 
 function response(status, headers, body)
@@ -193,8 +211,7 @@ function done(summary, latency, requests)
   print("statuses " .. table.concat(parts, " "))
 end
 "#,
-        positions = positions.join(", "),
-        headers = headers(header_pairs),
+        all = all.join(",\n  "),
     );
     write(dir, file, &script)
 }
