@@ -63,12 +63,37 @@ pub async fn load_content(db: &sqlx::PgPool, root: &Path, now: time::OffsetDateT
 /// with glibc's 128 KiB default, the brotli tables each compressed page
 /// needs were handed back and faulted in again on every response, which
 /// halved the item page's throughput (`perf`, BENCHMARKS.md).
+///
+/// One arena per core rather than glibc's eight: the runtime has a worker
+/// per core, and every further arena keeps free memory of its own.
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; called at start,
-    // before any thread is busy.
+    {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // SAFETY: mallopt only sets allocator parameters; called at start,
+        // before any thread is busy.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
+            libc::mallopt(libc::M_ARENA_MAX, cores.clamp(1, 64) as libc::c_int);
+        }
+    }
+}
+
+/// How often the server hands free memory back to the system.
+pub const RETURN_FREE_MEMORY_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Hands back to the system the free pages inside the allocator's heaps,
+/// not only at their tops. A start burst of thousands of examinees left
+/// 80 of 259 MB free but resident (5,000 examinees, BENCHMARKS.md); the
+/// trim threshold alone keeps that until the heap's top is free. Run every
+/// few seconds, not per response: a page handed back costs a fault when
+/// it is used again.
+pub fn return_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages; it takes the arenas'
+    // own locks.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
+        libc::malloc_trim(0);
     }
 }

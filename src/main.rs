@@ -247,6 +247,13 @@ async fn serve() -> anyhow::Result<()> {
     }
     let state = App::new(database.pool.clone(), Arc::new(config), Default::default());
     tokio::spawn(sweep(state.clone()));
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(mockexam::RETURN_FREE_MEMORY_EVERY);
+        loop {
+            every.tick().await;
+            mockexam::return_free_memory();
+        }
+    });
     // The metrics listener lives as long as the process: a scrape cut at
     // shutdown loses nothing.
     let metrics = web::metrics::listen(&state, std::future::pending()).await.with_context(|| {
