@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use crate::content::markdown::{render, render_inline};
@@ -74,7 +74,11 @@ pub struct VersionCache {
 
 impl VersionCache {
     /// The versions with these ids, reading the missing ones in one query.
-    pub async fn get_many(&self, db: &PgPool, ids: &[Uuid]) -> sqlx::Result<HashMap<Uuid, Arc<RenderedVersion>>> {
+    pub async fn get_many(
+        &self,
+        db: impl PgExecutor<'_>,
+        ids: &[Uuid],
+    ) -> sqlx::Result<HashMap<Uuid, Arc<RenderedVersion>>> {
         let mut found = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
         {

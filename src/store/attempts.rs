@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{Connection, PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -102,7 +102,7 @@ pub struct Item {
 }
 
 /// Writes the attempt and all its items in one transaction.
-pub async fn create(db: &PgPool, new: &NewAttempt) -> sqlx::Result<Uuid> {
+pub async fn create(db: &mut PgConnection, new: &NewAttempt) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = db.begin().await?;
     sqlx::query!(

@@ -116,12 +116,17 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
         Ok(plan) => plan,
         Err(refusal) => return Ok(StartOutcome::Refused(refusal)),
     };
-    let candidates = exams::candidates(&app.db, exam.id, user, plan.tag.as_deref()).await?;
+    let due = if req.mode == Mode::Review { Some(progress::due_for_review(app, user, exam.id).await?) } else { None };
+    // One connection from here to the write: a start holds its candidates
+    // and draw in memory only while it has a connection, so a burst of
+    // thousands of starts waits in the pool's queue as requests alone
+    // (a burst of 5,000 raised the server's RSS by 170 MB, BENCHMARKS.md).
+    let mut db = app.db.acquire().await?;
+    let candidates = exams::candidates(&mut *db, exam.id, user, plan.tag.as_deref()).await?;
     let seed: i64 = rand::random();
-    let (pool, drawn): (Vec<&exams::Candidate>, Vec<draw::Drawn>) = if req.mode == Mode::Review {
+    let (pool, drawn): (Vec<&exams::Candidate>, Vec<draw::Drawn>) = if let Some((due, next_due)) = due {
         // The questions due, in the queue's own order (misconceptions
         // first), not a weighted draw: what is most urgent comes first.
-        let (due, next_due) = progress::due_for_review(app, user, exam.id).await?;
         let by_question: HashMap<Uuid, &exams::Candidate> = candidates.iter().map(|c| (c.question_id, c)).collect();
         let pool: Vec<_> = due
             .iter()
@@ -153,7 +158,7 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
         (candidates.iter().collect(), draw::draw(&draw_candidates, &request))
     };
     let drawn_versions: Vec<Uuid> = drawn.iter().map(|d| pool[d.candidate].version_id).collect();
-    let versions = app.versions.get_many(&app.db, &drawn_versions).await?;
+    let versions = app.versions.get_many(&mut *db, &drawn_versions).await?;
     let items = drawn
         .iter()
         .enumerate()
@@ -199,5 +204,5 @@ pub async fn start(app: &App, user: Uuid, exam: &Exam, req: &StartRequest) -> Re
         deadline: plan.timed.then(|| now + time::Duration::minutes(minutes)),
         items,
     };
-    Ok(StartOutcome::Started(attempts::create(&app.db, &new).await?))
+    Ok(StartOutcome::Started(attempts::create(&mut db, &new).await?))
 }
