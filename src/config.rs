@@ -98,8 +98,12 @@ struct Settings {
     /// requests running longer get a 503
     #[arg(long, env = "MOCKEXAM_REQUEST_TIMEOUT_SECONDS", default_value = "30")]
     request_timeout_seconds: u64,
-    /// a client that has not sent its request headers in this long is disconnected
-    #[arg(long, env = "MOCKEXAM_HEADER_TIMEOUT_SECONDS", default_value = "10", value_parser = at_least_one)]
+    /// a client that has not sent its request headers in this long is disconnected; a kept-alive connection idle this long is closed too
+    // hyper's header timer also runs while a kept-alive connection waits
+    // for its next request, so this is the idle timeout too: at 10 s,
+    // examinees who thought about 10 s sent their save just as the server
+    // closed the connection (7 failed saves among 5,000, BENCHMARKS.md).
+    #[arg(long, env = "MOCKEXAM_HEADER_TIMEOUT_SECONDS", default_value = "30", value_parser = at_least_one)]
     header_timeout_seconds: u32,
     /// database connections per instance
     #[arg(long, env = "MOCKEXAM_DB_POOL_SIZE", default_value = "16", value_parser = at_least_one)]
