@@ -270,9 +270,31 @@ fn csrf_field(page: &str) -> String {
     page[from..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// The page the baseline and floor servers render for an item: the
+/// question's stem and options in a form, without layout, session or
+/// palette.
+#[derive(askama::Template)]
+#[template(
+    ext = "html",
+    source = "<!doctype html><html lang=en><title>Item {{ position }}</title><main><h1>Question {{ position }}</h1>\
+              <div>{{ stem }}</div><form method=post><ul>{% for o in options %}<li><label><input type=radio name=choice \
+              value=\"{{ loop.index0 }}\"> {{ o }}</label></li>{% endfor %}</ul><button>Next</button></form></main></html>"
+)]
+struct BarePage {
+    position: i32,
+    stem: String,
+    options: Vec<String>,
+}
+
+/// The bare page of item `position` showing a question version's content.
+pub fn bare_page(position: i32, content: &serde_json::Value) -> Result<String, askama::Error> {
+    use askama::Template;
+    let (stem, options) = stem_and_options(content);
+    BarePage { position, stem, options }.render()
+}
+
 /// What a bare page shows of a question version's content: its stem and
-/// the texts of its options (or steps, or answers), as the baseline and
-/// floor servers render it.
+/// the texts of its options (or steps, or answers).
 pub fn stem_and_options(content: &serde_json::Value) -> (String, Vec<String>) {
     let question = &content["question"];
     let texts = |list: &serde_json::Value, field: &str| -> Vec<String> {

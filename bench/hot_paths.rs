@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -180,19 +179,6 @@ async fn load(
 mod baseline {
     use super::*;
 
-    #[derive(Template)]
-    #[template(
-        ext = "html",
-        source = "<!doctype html><html lang=en><title>Item {{ position }}</title><main><h1>Question {{ position }}</h1>\
-                  <div>{{ stem }}</div><form method=post><ul>{% for o in options %}<li><label><input type=radio name=choice \
-                  value=\"{{ loop.index0 }}\"> {{ o }}</label></li>{% endfor %}</ul><button>Next</button></form></main></html>"
-    )]
-    struct ItemPage {
-        position: i32,
-        stem: String,
-        options: Vec<String>,
-    }
-
     pub fn router(pool: PgPool) -> Router {
         Router::new().route("/attempts/{id}/items/{n}", get(item).post(save)).with_state(pool)
     }
@@ -230,9 +216,7 @@ mod baseline {
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
         .ok_or(StatusCode::NOT_FOUND)?;
-        let (stem, options) = crate::data::stem_and_options(&content);
-        let page = ItemPage { position: n, stem, options };
-        Ok(Html(page.render().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?).into_response())
+        Ok(Html(crate::data::bare_page(n, &content).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?).into_response())
     }
 
     async fn save(

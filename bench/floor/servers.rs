@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -131,19 +130,6 @@ struct Floor {
     versions: Arc<[Uuid]>,
 }
 
-#[derive(Template)]
-#[template(
-    ext = "html",
-    source = "<!doctype html><html lang=en><title>Item {{ position }}</title><main><h1>Question {{ position }}</h1>\
-              <div>{{ stem }}</div><form method=post><ul>{% for o in options %}<li><label><input type=radio name=choice \
-              value=\"{{ loop.index0 }}\"> {{ o }}</label></li>{% endfor %}</ul><button>Next</button></form></main></html>"
-)]
-struct ItemPage {
-    position: usize,
-    stem: String,
-    options: Vec<String>,
-}
-
 async fn item(State(floor): State<Floor>, Path(n): Path<usize>) -> Result<Response, StatusCode> {
     let version = *n.checked_sub(1).and_then(|i| floor.versions.get(i)).ok_or(StatusCode::NOT_FOUND)?;
     let content: serde_json::Value = sqlx::query_scalar("SELECT content FROM question_versions WHERE id = $1")
@@ -151,9 +137,8 @@ async fn item(State(floor): State<Floor>, Path(n): Path<usize>) -> Result<Respon
         .fetch_one(&floor.pool)
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    let (stem, options) = crate::data::stem_and_options(&content);
-    let page = ItemPage { position: n, stem, options };
-    Ok(Html(page.render().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?).into_response())
+    let page = crate::data::bare_page(n as i32, &content).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    Ok(Html(page).into_response())
 }
 
 /// What the page's script sends; the rest of its fields are ignored.
