@@ -98,7 +98,9 @@ pub async fn register(app: &App, email: &str) -> anyhow::Result<(Uuid, String)> 
     let name = DisplayName::parse("Bench").map_err(anyhow::Error::msg)?;
     let password = Password::parse("a long bench password").map_err(anyhow::Error::msg)?;
     match accounts::register(app, &email, &name, password, None).await? {
-        RegisterOutcome::Registered { user, token } => Ok((user.id.0, format!("mockexam_session={token}"))),
+        RegisterOutcome::Registered { user, token } => {
+            Ok((user.id.0, format!("{}={token}", mockexam::web::cookies::SESSION)))
+        }
         RegisterOutcome::EmailTaken => anyhow::bail!("taken"),
     }
 }

@@ -18,16 +18,16 @@ use std::sync::Arc;
 
 use fantoccini::ClientBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
-use mockexam::account::{DisplayName, Email, Password};
-use mockexam::app::accounts::{self, RegisterOutcome};
-use mockexam::app::attempts::{self, StartOutcome, StartRequest};
+use mockexam::app::attempts::{self, StartOutcome};
 use mockexam::app::{App, exams};
 use mockexam::clock::Clock;
 use mockexam::config::Config;
 use mockexam::db::{self, Cluster};
-use mockexam::exam::{ExtraTime, Mode};
 use mockexam::web;
 use serde_json::{Value, json};
+
+#[path = "data.rs"]
+mod data;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -53,28 +53,13 @@ async fn run(cluster: &Cluster, dir: &Path) -> anyhow::Result<()> {
     mockexam::load_content(&pool, &content, time::OffsetDateTime::now_utc()).await?;
     let app = App::new(pool.clone(), Arc::new(Config::default()), Clock::default());
 
-    let email = Email::parse("slow@example.org").map_err(anyhow::Error::msg)?;
-    let name = DisplayName::parse("Bench").map_err(anyhow::Error::msg)?;
-    let password = Password::parse("a long bench password").map_err(anyhow::Error::msg)?;
-    let RegisterOutcome::Registered { user, token } = accounts::register(&app, &email, &name, password, None).await?
-    else {
-        anyhow::bail!("the bench user exists already");
-    };
+    let (user, cookie) = data::register(&app, "slow@example.org").await?;
     let exam = exams::by_slug(&app, "mla-c01").await?;
-    let request = StartRequest {
-        mode: Mode::Exam,
-        count: None,
-        domains: vec![],
-        tag: None,
-        timed: true,
-        real_conditions: false,
-        confidence: false,
-        extra_time: ExtraTime::None,
-    };
-    let StartOutcome::Started(attempt) = attempts::start(&app, user.id.0, &exam, &request).await? else {
+    let request = data::full_mock();
+    let StartOutcome::Started(attempt) = attempts::start(&app, user, &exam, &request).await? else {
         anyhow::bail!("the mock did not start");
     };
-    attempts::submit(&app, user.id.0, attempt).await?;
+    attempts::submit(&app, user, attempt).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -84,7 +69,7 @@ async fn run(cluster: &Cluster, dir: &Path) -> anyhow::Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let mut driver =
         Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
-    let measured = measure(port, dir, &base, &token, attempt, loads).await;
+    let measured = measure(port, dir, &base, &cookie, attempt, loads).await;
     let _ = driver.kill();
     let _ = driver.wait();
     measured
@@ -94,7 +79,7 @@ async fn measure(
     port: u16,
     dir: &Path,
     base: &str,
-    token: &str,
+    cookie: &str,
     attempt: uuid::Uuid,
     loads: usize,
 ) -> anyhow::Result<()> {
@@ -125,7 +110,7 @@ async fn measure(
     client.goto(&format!("{base}/login")).await?;
     // The session cookie of the learner registered above (WebDriver's own
     // cookie command refuses a host that is an IP address).
-    let set_cookie = format!("document.cookie = '{}={token}; path=/'", web::cookies::SESSION);
+    let set_cookie = format!("document.cookie = '{cookie}; path=/'");
     client.execute(&set_cookie, vec![]).await?;
     cdp(&session, "Network.enable", json!({})).await?;
     cdp(
